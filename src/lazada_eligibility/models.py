@@ -1,0 +1,455 @@
+"""
+What a seller applies with: an application, its stores and their monthly turnover.
+
+The models are frozen values. Their constructors take typed values and check
+them; loose input (JSON, CSV rows) goes through the named constructors
+``from_dict``, which report every bad field at once with its path, such as
+``stores[1].turnover[0].amount``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Final, TypeVar, cast
+
+import attrs
+
+from .exceptions import FieldProblem, ValidationError
+from .money import Money
+from .periods import Month
+
+__all__ = ["MARKETS", "Application", "MonthlyTurnover", "Store"]
+
+MARKETS: Final = frozenset({"MY", "SG", "TH", "ID", "PH", "VN"})
+"""Lazada's markets: Malaysia, Singapore, Thailand, Indonesia, the Philippines, Vietnam."""
+
+_T = TypeVar("_T")
+
+
+def _blank(value: object) -> bool:
+    return not isinstance(value, str) or not value.strip()
+
+
+def _text_problem(path: str, value: object, *, optional: bool = False) -> FieldProblem | None:
+    if optional and value is None:
+        return None
+    if _blank(value):
+        return FieldProblem(path, f"must not be blank, got {value!r}")
+    return None
+
+
+def _raise(problems: Iterable[FieldProblem | None]) -> None:
+    found = [p for p in problems if p is not None]
+    if found:
+        raise ValidationError(found)
+
+
+@attrs.frozen
+class MonthlyTurnover:
+    """
+    One month of one store's turnover, optionally in one category.
+
+    Args:
+        month: The calendar month.
+        amount: The turnover; never negative.
+        category: A Lazada category id; ``None`` means the store's category.
+            Several records of one month with different categories are a
+            breakdown of that month.
+
+    Example:
+        >>> MonthlyTurnover(Month(2026, 9), Money("1250.00", "USD"), "mobiles")
+        MonthlyTurnover(month=Month(2026, 9), amount=Money('1250.00', 'USD'), category='mobiles')
+
+    .. versionadded:: 0.1.0
+    """
+
+    month: Month
+    amount: Money
+    category: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        problems: list[FieldProblem | None] = []
+        if not isinstance(self.month, Month):
+            problems.append(FieldProblem("month", f"expected a Month, got {self.month!r}"))
+        if not isinstance(self.amount, Money):
+            problems.append(FieldProblem("amount", f"expected Money, got {self.amount!r}"))
+        elif self.amount.amount < 0:
+            problems.append(FieldProblem("amount", f"must not be negative, got {self.amount}"))
+        problems.append(_text_problem("category", self.category, optional=True))
+        _raise(problems)
+
+    def to_dict(self) -> dict[str, Any]:
+        """
+        Return a JSON-ready mapping that :meth:`from_dict` reads back.
+
+        .. versionadded:: 0.1.0
+        """
+        d: dict[str, Any] = {"month": str(self.month), "amount": self.amount.to_dict()}
+        if self.category is not None:
+            d["category"] = self.category
+        return d
+
+    @classmethod
+    def from_dict(cls, data: object) -> MonthlyTurnover:
+        """
+        Build from a mapping as written by :meth:`to_dict`.
+
+        That is ``{"month": "2026-09", "amount": {"amount": "1250", "currency": "USD"}}``;
+        ``amount`` may also be a string with the currency in a ``currency`` key.
+
+        Raises:
+            ValidationError: Naming every bad field.
+
+        .. versionadded:: 0.1.0
+        """
+        r = _Reader(data, required=("month", "amount"), optional=("category", "currency"))
+        month = r.get("month", Month.parse)
+        raw_amount = r.raw("amount")
+        if isinstance(raw_amount, Mapping) or "currency" not in r:
+            amount = r.get("amount", Money.from_dict)
+            if "currency" in r:
+                r.problem("currency", "give the currency inside 'amount', not beside it")
+        else:
+            currency = r.raw("currency")
+            amount = r.get("amount", lambda a: Money.from_dict({"amount": a, "currency": currency}))
+        category = r.get("category", _optional_text, None)
+        r.done()
+        return cls(month, amount, category)
+
+
+def _optional_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if _blank(value):
+        raise ValidationError.single("", f"must be non-blank text, got {value!r}")
+    assert isinstance(value, str)  # noqa: S101 -- narrowed by _blank
+    return value
+
+
+def _text(value: object) -> str:
+    if _blank(value):
+        raise ValidationError.single("", f"must be non-blank text, got {value!r}")
+    assert isinstance(value, str)  # noqa: S101 -- narrowed by _blank
+    return value
+
+
+def _store_tuple(value: Iterable[Store]) -> tuple[Store, ...]:
+    return tuple(value)
+
+
+def _turnover_tuple(value: Iterable[MonthlyTurnover]) -> tuple[MonthlyTurnover, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class Store:
+    """
+    A store on a platform, with its monthly turnover.
+
+    Args:
+        platform: The platform as the seller names it (``"Amazon US"``,
+            ``"amazon.de"``, ``"淘宝"``, a store URL); resolved through a
+            :class:`~lazada_eligibility.PlatformCatalog` when rules run.
+        store_id: The store's id on that platform (a seller id).
+        turnover: The monthly records; at most one per month and category.
+        name: The store's display name.
+        owner: Who owns the records; need not be the applicant.
+        category: The store's main Lazada category id: the category of
+            records that name none.
+
+    Example:
+        >>> store = Store(
+        ...     "Amazon US",
+        ...     "A1B2C3",
+        ...     [MonthlyTurnover(Month(2026, 9), Money("1250", "USD"))],
+        ...     category="mobiles",
+        ... )
+        >>> store.records_in(Month(2026, 9))[0].amount
+        Money('1250', 'USD')
+
+    .. versionadded:: 0.1.0
+    """
+
+    platform: str
+    store_id: str
+    turnover: tuple[MonthlyTurnover, ...] = attrs.field(default=(), converter=_turnover_tuple)
+    name: str | None = None
+    owner: str | None = None
+    category: str | None = None
+    _by_month: Mapping[Month, tuple[MonthlyTurnover, ...]] = attrs.field(
+        init=False, repr=False, eq=False, hash=False, default=None
+    )
+
+    def __attrs_post_init__(self) -> None:
+        problems: list[FieldProblem | None] = [
+            _text_problem("platform", self.platform),
+            _text_problem("store_id", self.store_id),
+            _text_problem("category", self.category, optional=True),
+        ]
+        for field in ("name", "owner"):
+            value = getattr(self, field)
+            if value is not None and not isinstance(value, str):
+                problems.append(FieldProblem(field, f"must be text or None, got {value!r}"))
+        by_month: dict[Month, list[MonthlyTurnover]] = {}
+        seen: dict[tuple[Month, str | None], int] = {}
+        for i, record in enumerate(self.turnover):
+            if not isinstance(record, MonthlyTurnover):
+                problems.append(
+                    FieldProblem(f"turnover[{i}]", f"expected MonthlyTurnover, got {record!r}")
+                )
+                continue
+            key = (record.month, record.category or self.category)
+            if key in seen:
+                what = f" in category {key[1]!r}" if key[1] else ""
+                problems.append(
+                    FieldProblem(
+                        f"turnover[{i}]",
+                        f"a second record for {record.month}{what} "
+                        f"(the first is turnover[{seen[key]}])",
+                    )
+                )
+                continue
+            seen[key] = i
+            by_month.setdefault(record.month, []).append(record)
+        _raise(problems)
+        object.__setattr__(self, "_by_month", {m: tuple(rs) for m, rs in by_month.items()})
+
+    def records_in(self, month: Month) -> tuple[MonthlyTurnover, ...]:
+        """
+        Return the records of *month* (several when the month is broken down by category).
+
+        .. versionadded:: 0.1.0
+        """
+        return self._by_month.get(month, ())
+
+    @property
+    def months(self) -> tuple[Month, ...]:
+        """
+        The months that have records, oldest first.
+        """
+        return tuple(sorted(self._by_month))
+
+    @property
+    def label(self) -> str:
+        """
+        ``platform/store_id``, as outcomes name the store.
+        """
+        return f"{self.platform}/{self.store_id}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """
+        Return a JSON-ready mapping that :meth:`from_dict` reads back.
+
+        .. versionadded:: 0.1.0
+        """
+        d: dict[str, Any] = {"platform": self.platform, "store_id": self.store_id}
+        for field in ("name", "owner", "category"):
+            if (value := getattr(self, field)) is not None:
+                d[field] = value
+        d["turnover"] = [t.to_dict() for t in self.turnover]
+        return d
+
+    @classmethod
+    def from_dict(cls, data: object) -> Store:
+        """
+        Build from a mapping as written by :meth:`to_dict`.
+
+        Raises:
+            ValidationError: Naming every bad field, with paths such as
+                ``turnover[2].month``.
+
+        .. versionadded:: 0.1.0
+        """
+        r = _Reader(
+            data,
+            required=("platform", "store_id"),
+            optional=("turnover", "name", "owner", "category"),
+        )
+        platform = r.get("platform", _text)
+        store_id = r.get("store_id", _text)
+        turnover = r.get_list("turnover", MonthlyTurnover.from_dict)
+        name = r.get("name", _optional_text, None)
+        owner = r.get("owner", _optional_text, None)
+        category = r.get("category", _optional_text, None)
+        r.done()
+        return cls(platform, store_id, turnover, name=name, owner=owner, category=category)
+
+
+def _market(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or value.strip().upper() not in MARKETS:
+        raise ValidationError.single(
+            "market",
+            f"must be one of {', '.join(sorted(MARKETS))} or None, got {value!r}",
+        )
+    return value.strip().upper()
+
+
+@attrs.frozen
+class Application:
+    """
+    What a seller applies with.
+
+    Args:
+        applicant: Who applies (a company or person id).
+        category: The Lazada category id applied for.
+        stores: The stores whose records support the application.
+        id: The application's own id, when it has one.
+        market: One of ``MY SG TH ID PH VN``, or ``None``.
+
+    Example:
+        >>> app = Application("Shenzhen Example Co.", "mobiles", [], market="ph")
+        >>> app.market
+        'PH'
+
+    .. versionadded:: 0.1.0
+    """
+
+    applicant: str
+    category: str
+    stores: tuple[Store, ...] = attrs.field(converter=_store_tuple)
+    id: str | None = None
+    market: str | None = attrs.field(default=None)
+
+    def __attrs_post_init__(self) -> None:
+        problems: list[FieldProblem | None] = [
+            _text_problem("applicant", self.applicant),
+            _text_problem("category", self.category),
+            _text_problem("id", self.id, optional=True),
+        ]
+        try:
+            object.__setattr__(self, "market", _market(self.market))
+        except ValidationError as e:
+            problems.extend(e.problems)
+        seen: dict[tuple[str, str], int] = {}
+        for i, store in enumerate(self.stores):
+            if not isinstance(store, Store):
+                problems.append(FieldProblem(f"stores[{i}]", f"expected Store, got {store!r}"))
+                continue
+            key = (store.platform.strip().casefold(), store.store_id.strip().casefold())
+            if key in seen:
+                problems.append(
+                    FieldProblem(
+                        f"stores[{i}]",
+                        f"the store {store.label!r} is listed twice "
+                        f"(the first is stores[{seen[key]}])",
+                    )
+                )
+            seen.setdefault(key, i)
+        _raise(problems)
+
+    def to_dict(self) -> dict[str, Any]:
+        """
+        Return a JSON-ready mapping that :meth:`from_dict` reads back.
+
+        .. versionadded:: 0.1.0
+        """
+        d: dict[str, Any] = {}
+        if self.id is not None:
+            d["id"] = self.id
+        d["applicant"] = self.applicant
+        d["category"] = self.category
+        if self.market is not None:
+            d["market"] = self.market
+        d["stores"] = [s.to_dict() for s in self.stores]
+        return d
+
+    @classmethod
+    def from_dict(cls, data: object) -> Application:
+        r"""
+        Build from a mapping as written by :meth:`to_dict` (a parsed JSON document).
+
+        Raises:
+            ValidationError: Naming every bad field, with paths such as
+                ``stores[1].turnover[0].amount``.
+
+        Example:
+            >>> store = {
+            ...     "platform": "ebay.com",
+            ...     "store_id": "x",
+            ...     "turnover": [{"month": "2026-13", "amount": "5", "currency": "USD"}],
+            ... }
+            >>> try:
+            ...     Application.from_dict({"applicant": " ", "category": "c", "stores": [store]})
+            ... except ValidationError as e:
+            ...     print(*e.problems, sep="\n")
+            applicant: must be non-blank text, got ' '
+            stores[0].turnover[0].month: expected a month such as '2026-09', ...
+
+        .. versionadded:: 0.1.0
+        """
+        r = _Reader(
+            data,
+            required=("applicant", "category", "stores"),
+            optional=("id", "market"),
+        )
+        applicant = r.get("applicant", _text)
+        category = r.get("category", _text)
+        stores = r.get_list("stores", Store.from_dict)
+        app_id = r.get("id", _optional_text, None)
+        market = r.get("market", _market, None)
+        r.done()
+        return cls(applicant, category, stores, id=app_id, market=market)
+
+
+class _Reader:
+    """
+    Reads a mapping field by field, collecting every problem before raising.
+    """
+
+    def __init__(self, data: object, *, required: Sequence[str], optional: Sequence[str]) -> None:
+        self.problems: list[FieldProblem] = []
+        if not isinstance(data, Mapping):
+            raise ValidationError.single("", f"expected a mapping, got {data!r}")
+        self.data = data
+        self.problems.extend(FieldProblem(k, "is required") for k in required if k not in data)
+        known = {*required, *optional}
+        self.problems.extend(FieldProblem(str(k), "unexpected key") for k in data if k not in known)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.data
+
+    def raw(self, key: str) -> object:
+        return self.data.get(key)
+
+    def problem(self, path: str, message: str) -> None:
+        self.problems.append(FieldProblem(path, message))
+
+    def get(self, key: str, convert: Callable[[Any], _T], default: _T | None = None) -> _T:
+        # After a problem the value returned is only a placeholder: done()
+        # raises before any caller can use it.
+        if key not in self.data:
+            return cast("_T", default)
+        try:
+            return convert(self.data[key])
+        except ValidationError as e:
+            self.problems.extend(
+                FieldProblem(key if p.path in ("", key) else _sub(key, p.path), p.message)
+                for p in e.problems
+            )
+        except TypeError as e:
+            self.problems.append(FieldProblem(key, str(e)))
+        return cast("_T", default)
+
+    def get_list(self, key: str, convert: Callable[[Any], _T]) -> list[_T]:
+        value = self.data.get(key, [])
+        if not isinstance(value, list | tuple):
+            self.problems.append(FieldProblem(key, f"expected a list, got {value!r}"))
+            return []
+        result = []
+        for i, item in enumerate(value):
+            try:
+                result.append(convert(item))
+            except ValidationError as e:
+                self.problems.extend(e.prefixed(f"{key}[{i}]").problems)
+        return result
+
+    def done(self) -> None:
+        if self.problems:
+            raise ValidationError(self.problems)
+
+
+def _sub(key: str, path: str) -> str:
+    # Money.from_dict reports "amount"/"currency"; keep them under the key read.
+    return f"{key}.{path}"
