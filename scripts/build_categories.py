@@ -34,7 +34,6 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCE = REPO / "../shared/research/lazada-ph-storefront-categories.json"
 DEFAULT_OUTPUT = REPO / "src/lazada_eligibility/data/categories.json"
@@ -101,7 +100,7 @@ def build(research: dict[str, Any]) -> dict[str, Any]:
         {
             "id": slugs[i],
             "name": e["name"],
-            "parent": None if parents[i] is None else slugs[parents[i]],
+            "parent": None if (parent := parents[i]) is None else slugs[parent],
             "level": e["level"],
             "lazada_id": None if e["level"] == 1 else e["id"],
         }
@@ -139,10 +138,7 @@ def _assign_level(
     taken: set[str],
 ) -> None:
     fixed = {i for i in indexes if entries[i]["id"] in OVERRIDES}
-    candidate = {
-        i: OVERRIDES.get(entries[i]["id"]) or slugify(entries[i]["name"])
-        for i in indexes
-    }
+    candidate = {i: OVERRIDES.get(entries[i]["id"]) or slugify(entries[i]["name"]) for i in indexes}
     # Lazada has a few same-named siblings (two "Crackers & Biscuits" under
     # one parent); no ancestor tells them apart, their own ids do.
     siblings = Counter((parents[i], candidate[i]) for i in indexes)
