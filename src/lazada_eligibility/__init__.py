@@ -8,6 +8,15 @@ from __future__ import annotations
 
 from importlib.metadata import version as _version
 
+from .categories import (
+    DEFAULT_CATEGORY_MAP,
+    LAZADA_CATEGORIES,
+    Category,
+    CategoryMap,
+    CategoryTaxonomy,
+)
+from .decision import Decision
+from .engine import evaluate
 from .exceptions import (
     CurrencyMismatchError,
     EligibilityError,
@@ -21,27 +30,50 @@ from .exceptions import (
 from .models import MARKETS, Application, MonthlyTurnover, Store
 from .money import Money, RateTable
 from .periods import Month, review_window
-from .typing import ExchangeRates
+from .platforms import DEFAULT_PLATFORMS, Platform, PlatformCatalog, PlatformKind
+from .policies import LAZADA_CROSS_BORDER
+from .policy import Policy, PreparedPolicy
+from .registry import Claim
+from .rules import Outcome, Verdict
+from .typing import EvidenceRegistry, ExchangeRates
 
 __version__ = _version("lazada-eligibility")
 
 __all__ = [
+    "DEFAULT_CATEGORY_MAP",
+    "DEFAULT_PLATFORMS",
+    "LAZADA_CATEGORIES",
+    "LAZADA_CROSS_BORDER",
     "MARKETS",
     "Application",
+    "Category",
+    "CategoryMap",
+    "CategoryTaxonomy",
+    "Claim",
     "CurrencyMismatchError",
+    "Decision",
     "EligibilityError",
     "EvidenceAlreadyClaimed",
+    "EvidenceRegistry",
     "ExchangeRates",
     "ExportFormatError",
     "FieldProblem",
     "Money",
     "Month",
     "MonthlyTurnover",
+    "Outcome",
+    "Platform",
+    "PlatformCatalog",
+    "PlatformKind",
+    "Policy",
     "PolicyError",
+    "PreparedPolicy",
     "RateTable",
     "Store",
     "UnknownCategoryError",
     "ValidationError",
+    "Verdict",
     "__version__",
+    "evaluate",
     "review_window",
 ]

@@ -125,7 +125,7 @@ class Money:
         >>> m >= Money(1000, "USD")
         True
         >>> m.format("vi")
-        '1.000,00\\xa0US$'
+        '1.000,00\xa0US$'
 
     .. versionadded:: 0.1.0
     """

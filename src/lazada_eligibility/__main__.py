@@ -1,0 +1,5 @@
+"""``python -m lazada_eligibility``: the command line."""
+
+from .cli import run
+
+run()

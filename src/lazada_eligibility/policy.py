@@ -1,0 +1,263 @@
+"""
+Policies: a rule tree with an identity, a version and a stable digest.
+
+A policy is prepared once per environment (platform catalog, category
+taxonomy, exchange rates, evidence registry) and then evaluated many times;
+:class:`Policy` keeps a few prepared forms so that callers do not have to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from .categories import LAZADA_CATEGORIES, CategoryTaxonomy
+from .exceptions import PolicyError, ValidationError
+from .models import Application
+from .platforms import DEFAULT_PLATFORMS, PlatformCatalog
+from .rules import Level, Rule, Verdict
+from .rules._core import VERDICTS, Compiled, Context, Env
+
+if TYPE_CHECKING:
+    from .decision import Decision
+    from .typing import EvidenceRegistry, ExchangeRates
+
+
+__all__ = ["Policy", "PreparedPolicy"]
+
+_PREPARED_KEEP = 16
+
+
+def _check_rule(_: object, __: attrs.Attribute[Rule[Any]], rule: object) -> None:
+    if not isinstance(rule, Rule):
+        raise PolicyError(f"rule: expected a Rule, got {rule!r}")
+    if rule.level is not Level.APPLICATION:
+        raise PolicyError(
+            f"rule: a policy needs an application rule, but {rule} is {rule.level.article} rule"
+        )
+
+
+def _check_text(_: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str) or (attribute.name in {"id", "version"} and not value.strip()):
+        raise PolicyError(f"{attribute.name}: expected non-blank text, got {value!r}")
+
+
+def as_date(as_of: object) -> dt.date:
+    """
+    Return *as_of* as a :class:`datetime.date`; a datetime gives its date.
+
+    Raises:
+        ValidationError: *as_of* is not a date.
+    """
+    if type(as_of) is dt.date:
+        return as_of
+    if isinstance(as_of, dt.datetime):
+        return as_of.date()
+    if isinstance(as_of, dt.date):
+        return dt.date(as_of.year, as_of.month, as_of.day)
+    raise ValidationError.single("as_of", f"expected a date, got {as_of!r}")
+
+
+@attrs.frozen
+class Policy:
+    """
+    A rule tree with an id, a version, a title and where its defaults come from.
+
+    Args:
+        id: A stable id, such as ``lazada-cross-border``.
+        version: The policy's version; change it whenever the rule changes.
+        rule: An application rule.
+        title: A one-line title.
+        source: Where the policy and each default come from.
+
+    Example:
+        >>> from lazada_eligibility.rules import any_store, platform_kind
+        >>> policy = Policy("demo", "1", any_store(platform_kind("cross-border")))
+        >>> len(policy.digest)
+        64
+
+    .. versionadded:: 0.1.0
+    """
+
+    id: str = attrs.field(validator=_check_text)
+    version: str = attrs.field(validator=_check_text)
+    rule: Rule[Application] = attrs.field(validator=_check_rule)
+    title: str = attrs.field(default="", validator=_check_text)
+    source: str = attrs.field(default="", validator=_check_text)
+    _digest: str = attrs.field(init=False, eq=False, hash=False, repr=False)
+    _prepared: OrderedDict[tuple[int, ...], PreparedPolicy] = attrs.field(
+        init=False, eq=False, hash=False, repr=False, factory=OrderedDict
+    )
+    _lock: threading.Lock = attrs.field(
+        init=False, eq=False, hash=False, repr=False, factory=threading.Lock
+    )
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_digest", hashlib.sha256(self.canonical().encode()).hexdigest())
+
+    def canonical(self) -> str:
+        """
+        Return the canonical JSON text of what decides: id, version and rule.
+
+        .. versionadded:: 0.1.0
+        """
+        doc = {"id": self.id, "version": self.version, "rule": self.rule.to_doc()}
+        return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+    @property
+    def digest(self) -> str:
+        """
+        SHA-256 of :meth:`canonical`: identical across processes and machines.
+        """
+        return self._digest
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "version": self.version,
+            "rule": self.rule,
+            "title": self.title,
+            "source": self.source,
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(**state)  # type: ignore[misc]
+
+    def prepare(
+        self,
+        *,
+        platforms: PlatformCatalog | None = None,
+        categories: CategoryTaxonomy | None = None,
+        rates: ExchangeRates | None = None,
+        registry: EvidenceRegistry | None = None,
+    ) -> PreparedPolicy:
+        """
+        Return the policy compiled against these catalogs, rates and registry.
+
+        The last few prepared forms are kept, so calling this for every
+        application is cheap.
+
+        Raises:
+            PolicyError: The rule names a category the taxonomy lacks.
+
+        .. versionadded:: 0.1.0
+        """
+        platforms = DEFAULT_PLATFORMS if platforms is None else platforms
+        categories = LAZADA_CATEGORIES if categories is None else categories
+        key = (id(platforms), id(categories), id(rates), id(registry))
+        cache = self._prepared
+        found = cache.get(key)
+        if found is not None and found.holds(platforms, categories, rates, registry):
+            return found
+        prepared = PreparedPolicy(self, Env(platforms, categories, rates, registry))
+        with self._lock:
+            cache[key] = prepared
+            while len(cache) > _PREPARED_KEEP:
+                cache.popitem(last=False)
+        return prepared
+
+    def check(
+        self,
+        application: Application,
+        *,
+        as_of: dt.date,
+        rates: ExchangeRates | None = None,
+        registry: EvidenceRegistry | None = None,
+        platforms: PlatformCatalog | None = None,
+        categories: CategoryTaxonomy | None = None,
+    ) -> Verdict:
+        """
+        Return only the verdict: the fast path, with no outcome tree.
+
+        .. versionadded:: 0.1.0
+        """
+        prepared = self.prepare(
+            platforms=platforms, categories=categories, rates=rates, registry=registry
+        )
+        return prepared.check(application, as_of=as_of)
+
+    def evaluate(
+        self,
+        application: Application,
+        *,
+        as_of: dt.date,
+        rates: ExchangeRates | None = None,
+        registry: EvidenceRegistry | None = None,
+        platforms: PlatformCatalog | None = None,
+        categories: CategoryTaxonomy | None = None,
+    ) -> Decision:
+        """
+        Decide *application* as of *as_of*, with every reason.
+
+        .. versionadded:: 0.1.0
+        """
+        prepared = self.prepare(
+            platforms=platforms, categories=categories, rates=rates, registry=registry
+        )
+        return prepared.evaluate(application, as_of=as_of)
+
+
+class PreparedPolicy:
+    """
+    A policy compiled against one environment; evaluate it as often as you like.
+
+    .. versionadded:: 0.1.0
+    """
+
+    __slots__ = ("_check", "_compiled", "env", "policy")
+
+    def __init__(self, policy: Policy, env: Env) -> None:
+        self.policy = policy
+        self.env = env
+        self._compiled: Compiled = policy.rule.compile(env)
+        self._check = self._compiled.check
+
+    def holds(self, *things: object) -> bool:
+        """
+        Tell whether this was prepared against exactly these objects.
+        """
+        env = self.env
+        mine = (env.platforms, env.categories, env.rates, env.registry)
+        return all(a is b for a, b in zip(mine, things, strict=True))
+
+    def check(self, application: Application, *, as_of: dt.date) -> Verdict:
+        """
+        Return only the verdict for *application* as of *as_of*.
+        """
+        if type(application) is not Application:
+            _not_application(application)
+        if type(as_of) is not dt.date:
+            as_of = as_date(as_of)
+        return VERDICTS[self._check(None, None, application, as_of)]
+
+    def evaluate(self, application: Application, *, as_of: dt.date) -> Decision:
+        """
+        Decide *application* as of *as_of*, with the whole outcome tree.
+        """
+        from .decision import Decision  # noqa: PLC0415 -- decision sits above policy
+
+        if type(application) is not Application:
+            _not_application(application)
+        as_of = as_date(as_of)
+        outcome = self._compiled.explain(None, None, Context(self.env, application, as_of))
+        policy = self.policy
+        return Decision(
+            policy_id=policy.id,
+            policy_version=policy.version,
+            policy_digest=policy.digest,
+            as_of=as_of,
+            outcome=outcome,
+            application_id=application.id,
+        )
+
+
+def _not_application(value: object) -> None:
+    if not isinstance(value, Application):
+        msg = f"expected an Application, got {type(value).__name__} {value!r}"
+        raise TypeError(msg)

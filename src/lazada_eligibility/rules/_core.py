@@ -1,0 +1,573 @@
+"""
+Verdicts, outcomes, the Rule base class and the Kleene combinators.
+
+A rule is a frozen value. Before it runs, a policy *prepares* it: every rule
+compiles itself, once, into two closures over the catalogs, taxonomy, rates
+and registry it will run against:
+
+- ``check(s, m, app, as_of) -> int``: the verdict only, as 0 (FAIL),
+  1 (REVIEW) or 2 (PASS), short-circuiting, allocating nothing;
+- ``explain(s, m, ctx) -> Outcome``: the whole outcome tree.
+
+``s`` is the subject below the application (a :class:`Store` for store
+rules, a tuple of stores for month rules), ``m`` the month for month rules.
+Kleene logic on 0/1/2 is ``min`` for "and", ``max`` for "or" and ``2 - v``
+for "not".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Generic, TypeVar
+
+import attrs
+
+from ..exceptions import PolicyError
+
+if TYPE_CHECKING:
+    from ..categories import CategoryTaxonomy
+    from ..models import Application, Store
+    from ..periods import Month
+    from ..platforms import Platform, PlatformCatalog
+    from ..typing import EvidenceRegistry, ExchangeRates
+
+
+__all__ = [
+    "Context",
+    "Level",
+    "Outcome",
+    "Rule",
+    "StoreMonth",
+    "Verdict",
+    "all_of",
+    "any_of",
+    "not_",
+]
+
+S = TypeVar("S")
+
+FAIL: Final = 0
+REVIEW: Final = 1
+PASS: Final = 2
+
+
+class Verdict(enum.Enum):
+    """
+    The three answers a rule can give.
+
+    ``REVIEW`` means the rule cannot decide automatically: an unknown
+    platform, a missing exchange rate, an unknown category.
+
+    .. versionadded:: 0.1.0
+    """
+
+    PASS = "pass"
+    FAIL = "fail"
+    REVIEW = "review"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def rank(self) -> int:
+        """
+        0 for FAIL, 1 for REVIEW, 2 for PASS: "and" is ``min``, "or" is ``max``.
+        """
+        return _RANK[self]
+
+
+VERDICTS: Final = (Verdict.FAIL, Verdict.REVIEW, Verdict.PASS)
+_RANK: Final = {Verdict.FAIL: FAIL, Verdict.REVIEW: REVIEW, Verdict.PASS: PASS}
+
+
+class Level(enum.Enum):
+    """
+    What a rule applies to.
+
+    .. versionadded:: 0.1.0
+    """
+
+    APPLICATION = "application"
+    STORE = "store"
+    MONTH = "month"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def article(self) -> str:
+        """
+        The level with its indefinite article, for messages.
+        """
+        return f"an {self.value}" if self.value[0] in "aeiou" else f"a {self.value}"
+
+
+@attrs.frozen
+class Outcome:
+    """
+    What one rule said about one subject, and why.
+
+    Args:
+        rule: The rule's kind, such as ``min_turnover``.
+        verdict: PASS, FAIL or REVIEW.
+        code: A stable code that embedders switch on and translations are
+            keyed by, such as ``turnover.below-minimum``.
+        subject: What was judged: ``application APP-1``,
+            ``store amazon.com/A1B2``, ``month 2026-09 of amazon.com/A1B2``.
+        facts: The figures behind the verdict (amounts as
+            :class:`~lazada_eligibility.Money`, months as
+            :class:`~lazada_eligibility.Month`).
+        children: The outcomes of the rules this one combines.
+
+    .. versionadded:: 0.1.0
+    """
+
+    rule: str
+    verdict: Verdict
+    code: str
+    subject: str
+    facts: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
+    children: tuple[Outcome, ...] = ()
+
+    def walk(self) -> list[Outcome]:
+        """
+        Return this outcome and all below it, depth first.
+
+        .. versionadded:: 0.1.0
+        """
+        found = [self]
+        for child in self.children:
+            found.extend(child.walk())
+        return found
+
+
+class Context:
+    """
+    Everything a rule may consult while it runs, besides its subject.
+
+    Custom rules receive it; nothing in it reads the clock or the network.
+
+    Attributes:
+        as_of: The day of the decision.
+        application: The application being decided.
+        platforms: The platform catalog.
+        categories: The category taxonomy.
+        rates: Exchange rates, or ``None``.
+        registry: The evidence registry, or ``None``.
+
+    .. versionadded:: 0.1.0
+    """
+
+    __slots__ = ("_env", "application", "as_of")
+
+    def __init__(self, env: Env, application: Application, as_of: dt.date) -> None:
+        self._env = env
+        self.application = application
+        self.as_of = as_of
+
+    @property
+    def platforms(self) -> PlatformCatalog:
+        """
+        The platform catalog.
+        """
+        return self._env.platforms
+
+    @property
+    def categories(self) -> CategoryTaxonomy:
+        """
+        The category taxonomy.
+        """
+        return self._env.categories
+
+    @property
+    def rates(self) -> ExchangeRates | None:
+        """
+        Exchange rates, or ``None``.
+        """
+        return self._env.rates
+
+    @property
+    def registry(self) -> EvidenceRegistry | None:
+        """
+        The evidence registry, or ``None``.
+        """
+        return self._env.registry
+
+    def platform_of(self, store: Store) -> Platform | None:
+        """
+        Return the store's platform as the catalog knows it, or ``None``.
+        """
+        return self._env.platform_of(store.platform)
+
+    def label(self, store: Store) -> str:
+        """
+        Return ``platform-id/store-id``, as outcomes name a store.
+        """
+        return self._env.store_label(store)
+
+
+@attrs.frozen
+class StoreMonth:
+    """
+    The subject of a month rule: one month of one store, or of stores combined.
+
+    Attributes:
+        stores: One store, or the stores whose turnover is summed.
+        month: The month.
+
+    .. versionadded:: 0.1.0
+    """
+
+    stores: tuple[Store, ...]
+    month: Month
+
+    @property
+    def records(self) -> tuple[tuple[Store, Any], ...]:
+        """
+        ``(store, record)`` pairs of the month's turnover records.
+        """
+        return tuple((s, r) for s in self.stores for r in s.records_in(self.month))
+
+
+Check = Callable[[Any, Any, "Application", dt.date], int]
+Explain = Callable[[Any, Any, Context], Outcome]
+
+
+@attrs.frozen
+class Compiled:
+    """
+    A rule prepared against one environment (internal).
+    """
+
+    check: Check
+    explain: Explain
+
+
+@attrs.define(eq=False)
+class Env:
+    """
+    The fixed things a prepared policy runs against, with its lookup caches.
+    """
+
+    platforms: PlatformCatalog
+    categories: CategoryTaxonomy
+    rates: ExchangeRates | None
+    registry: EvidenceRegistry | None
+    _platforms_seen: dict[str, Platform | None] = attrs.field(factory=dict)
+
+    def platform_of(self, raw: str) -> Platform | None:
+        seen = self._platforms_seen
+        try:
+            return seen[raw]
+        except KeyError:
+            if len(seen) > 100_000:
+                seen.clear()
+            found = seen[raw] = self.platforms.resolve(raw)
+            return found
+
+    def store_label(self, store: Store) -> str:
+        platform = self.platform_of(store.platform)
+        return f"{platform.id if platform else store.platform}/{store.store_id}"
+
+
+class Rule(Generic[S]):
+    """
+    A composable, frozen, hashable rule about a subject ``S``.
+
+    ``S`` is :class:`~lazada_eligibility.Application`,
+    :class:`~lazada_eligibility.Store` or :class:`StoreMonth`. Equal trees are
+    equal and hash equal; ``str(rule)`` reads like the policy. ``&``, ``|``
+    and ``~`` are :func:`all_of`, :func:`any_of` and :func:`not_`.
+
+    To write a rule of your own, subclass :class:`LeafRule` (or use
+    :func:`~lazada_eligibility.rules.leaf_rule`).
+
+    .. versionadded:: 0.1.0
+    """
+
+    __slots__ = ()
+
+    kind: ClassVar[str]
+
+    @property
+    def level(self) -> Level:
+        """
+        What the rule applies to.
+        """
+        raise NotImplementedError
+
+    def compile(self, env: Env) -> Compiled:
+        """
+        Prepare the rule against *env* (internal; policies call it).
+        """
+        raise NotImplementedError
+
+    def to_doc(self) -> dict[str, Any]:
+        """
+        Return the rule as a policy-document node: ``{kind: parameters}``.
+
+        .. versionadded:: 0.1.0
+        """
+        raise NotImplementedError
+
+    def children(self) -> tuple[Rule[Any], ...]:
+        """
+        The rules this rule combines (none for a leaf).
+
+        .. versionadded:: 0.1.0
+        """
+        return ()
+
+    def __and__(self, other: Rule[S]) -> Rule[S]:
+        if not isinstance(other, Rule):
+            return NotImplemented
+        return all_of(self, other)
+
+    def __or__(self, other: Rule[S]) -> Rule[S]:
+        if not isinstance(other, Rule):
+            return NotImplemented
+        return any_of(self, other)
+
+    def __invert__(self) -> Rule[S]:
+        return not_(self)
+
+
+def _same_level(kind: str, rules: Sequence[Rule[Any]]) -> Level:
+    if not rules:
+        raise PolicyError(f"{kind}() needs at least one rule")
+    for r in rules:
+        if not isinstance(r, Rule):
+            raise PolicyError(f"{kind}() takes rules, got {r!r}")
+    levels = {r.level for r in rules}
+    if len(levels) > 1:
+        detail = ", ".join(f"{r} is {r.level.article} rule" for r in rules)
+        raise PolicyError(f"{kind}() cannot combine rules about different subjects: {detail}")
+    return rules[0].level
+
+
+def _label(r: Rule[Any], parent: type) -> str:
+    text = str(r)
+    return f"({text})" if isinstance(r, _Junction) and not isinstance(r, parent) else text
+
+
+@attrs.frozen(repr=False)
+class _Junction(Rule[S]):
+    rules: tuple[Rule[S], ...]
+
+    def children(self) -> tuple[Rule[Any], ...]:
+        return self.rules
+
+    @property
+    def level(self) -> Level:
+        return self.rules[0].level
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+@attrs.frozen(repr=False)
+class AllOf(_Junction[S]):
+    """
+    Passes when every rule passes; fails when any fails; else reviews.
+    """
+
+    kind: ClassVar[str] = "all"
+
+    def __str__(self) -> str:
+        return " & ".join(_label(r, AllOf) for r in self.rules)
+
+    def to_doc(self) -> dict[str, Any]:
+        return {"all": [r.to_doc() for r in self.rules]}
+
+    def compile(self, env: Env) -> Compiled:
+        parts = [r.compile(env) for r in self.rules]
+        checks = tuple(p.check for p in parts)
+        explains = tuple(p.explain for p in parts)
+        if len(checks) == 2:
+            first, second = checks
+
+            def check(s: Any, m: Any, app: Application, as_of: dt.date) -> int:
+                v = first(s, m, app, as_of)
+                if not v:
+                    return v
+                w = second(s, m, app, as_of)
+                return min(w, v)
+        else:
+
+            def check(s: Any, m: Any, app: Application, as_of: dt.date) -> int:
+                result = PASS
+                for c in checks:
+                    v = c(s, m, app, as_of)
+                    if v < result:
+                        if not v:
+                            return v
+                        result = v
+                return result
+
+        def explain(s: Any, m: Any, ctx: Context) -> Outcome:
+            children = tuple(e(s, m, ctx) for e in explains)
+            v = min(_RANK[c.verdict] for c in children)
+            return Outcome(
+                "all", VERDICTS[v], _JUNCTION_CODES["all"][v], children[0].subject, {}, children
+            )
+
+        return Compiled(check, explain)
+
+
+@attrs.frozen(repr=False)
+class AnyOf(_Junction[S]):
+    """
+    Passes when any rule passes; fails when all fail; else reviews.
+    """
+
+    kind: ClassVar[str] = "any"
+
+    def __str__(self) -> str:
+        return " | ".join(_label(r, AnyOf) for r in self.rules)
+
+    def to_doc(self) -> dict[str, Any]:
+        return {"any": [r.to_doc() for r in self.rules]}
+
+    def compile(self, env: Env) -> Compiled:
+        parts = [r.compile(env) for r in self.rules]
+        checks = tuple(p.check for p in parts)
+        explains = tuple(p.explain for p in parts)
+
+        def check(s: Any, m: Any, app: Application, as_of: dt.date) -> int:
+            result = FAIL
+            for c in checks:
+                v = c(s, m, app, as_of)
+                if v > result:
+                    if v == PASS:
+                        return v
+                    result = v
+            return result
+
+        def explain(s: Any, m: Any, ctx: Context) -> Outcome:
+            children = tuple(e(s, m, ctx) for e in explains)
+            v = max(_RANK[c.verdict] for c in children)
+            return Outcome(
+                "any", VERDICTS[v], _JUNCTION_CODES["any"][v], children[0].subject, {}, children
+            )
+
+        return Compiled(check, explain)
+
+
+@attrs.frozen(repr=False)
+class Not(Rule[S]):
+    """
+    Swaps PASS and FAIL; keeps REVIEW.
+    """
+
+    rule: Rule[S]
+    kind: ClassVar[str] = "not"
+
+    @property
+    def level(self) -> Level:
+        return self.rule.level
+
+    def children(self) -> tuple[Rule[Any], ...]:
+        return (self.rule,)
+
+    def __str__(self) -> str:
+        inner = str(self.rule)
+        return f"~({inner})" if isinstance(self.rule, _Junction) else f"~{inner}"
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def to_doc(self) -> dict[str, Any]:
+        return {"not": self.rule.to_doc()}
+
+    def compile(self, env: Env) -> Compiled:
+        inner = self.rule.compile(env)
+        inner_check = inner.check
+        inner_explain = inner.explain
+
+        def check(s: Any, m: Any, app: Application, as_of: dt.date) -> int:
+            return PASS - inner_check(s, m, app, as_of)
+
+        def explain(s: Any, m: Any, ctx: Context) -> Outcome:
+            child = inner_explain(s, m, ctx)
+            v = PASS - _RANK[child.verdict]
+            return Outcome(
+                "not", VERDICTS[v], _JUNCTION_CODES["not"][v], child.subject, {}, (child,)
+            )
+
+        return Compiled(check, explain)
+
+
+_JUNCTION_CODES: Final = {
+    kind: tuple(f"{kind}.{v.value}" for v in VERDICTS) for kind in ("all", "any", "not")
+}
+
+
+def all_of(*rules: Rule[S]) -> Rule[S]:
+    """
+    Combine *rules* with Kleene "and".
+
+    Fails if any rule fails, else reviews if any reviews, else passes.
+    Nested :func:`all_of` are flattened, and one rule is itself.
+
+    Raises:
+        PolicyError: The rules are about different subjects (say a store
+            rule and an application rule), or there are none.
+
+    Example:
+        >>> from lazada_eligibility.rules import platform_kind, category_matches
+        >>> rule = all_of(platform_kind("cross-border"), category_matches())
+        >>> rule == platform_kind("cross-border") & category_matches()
+        True
+        >>> print(rule)
+        platform_kind('cross-border') & category_matches('same-top-level')
+
+    .. versionadded:: 0.1.0
+    """
+    flat: list[Rule[S]] = []
+    for r in rules:
+        flat.extend(r.rules if isinstance(r, AllOf) else (r,))
+    _same_level("all_of", flat)
+    return flat[0] if len(flat) == 1 else AllOf(tuple(flat))
+
+
+def any_of(*rules: Rule[S]) -> Rule[S]:
+    """
+    Combine *rules* with Kleene "or".
+
+    Passes if any rule passes, else reviews if any reviews, else fails.
+    Nested :func:`any_of` are flattened, and one rule is itself.
+
+    Raises:
+        PolicyError: The rules are about different subjects, or there are none.
+
+    Example:
+        >>> from lazada_eligibility.rules import platform_kind
+        >>> print(platform_kind("cross-border") | ~platform_kind("domestic"))
+        platform_kind('cross-border') | ~platform_kind('domestic')
+
+    .. versionadded:: 0.1.0
+    """
+    flat: list[Rule[S]] = []
+    for r in rules:
+        flat.extend(r.rules if isinstance(r, AnyOf) else (r,))
+    _same_level("any_of", flat)
+    return flat[0] if len(flat) == 1 else AnyOf(tuple(flat))
+
+
+def not_(rule: Rule[S]) -> Rule[S]:
+    """
+    Negate *rule*: PASS and FAIL swap, REVIEW stays. ``~~r`` is ``r``.
+
+    Example:
+        >>> from lazada_eligibility.rules import platform_kind
+        >>> r = platform_kind("domestic")
+        >>> ~~r == r
+        True
+
+    .. versionadded:: 0.1.0
+    """
+    if not isinstance(rule, Rule):
+        raise PolicyError(f"not_() takes a rule, got {rule!r}")
+    return rule.rule if isinstance(rule, Not) else Not(rule)
