@@ -38,6 +38,8 @@ nitpick_ignore_regex = [
     (r"py:.*", r"(lazada_eligibility\.)?.*\._[A-Za-z].*"),
     (r"py:class", r"(.*\.)?(S|T|_T|_S|_R|SubjectT)"),
     (r"py:class", r"Self"),
+    # The compiled form of a rule is internal; it shows in Rule.compile's signature.
+    (r"py:class", r"(lazada_eligibility\.rules\._core\.)?(Env|Compiled)"),
     (r"py:class", r"attrs?\.Attribute.*"),
 ]
 
@@ -59,6 +61,8 @@ import datetime as dt
 from decimal import Decimal
 import lazada_eligibility as le
 from lazada_eligibility import *
+from lazada_eligibility.rules import *
+from lazada_eligibility.policies import lazada_cross_border
 """
 
 doctest_default_flags = (

@@ -1,7 +1,6 @@
 """Tests for lazada_eligibility.categories: the tree, its groups and the category map."""
 
 # The house style puts the expected value first: `expected == actual`.
-# ruff: noqa: SIM300
 
 from __future__ import annotations
 
@@ -513,7 +512,7 @@ class TestSerialisation:
 
     def test_pickle(self):
         """A taxonomy survives pickling, for parallel and Spark runs."""
-        copy = pickle.loads(pickle.dumps(LAZADA_CATEGORIES))  # noqa: S301
+        copy = pickle.loads(pickle.dumps(LAZADA_CATEGORIES))
 
         assert LAZADA_CATEGORIES == copy
         assert "3c-digital" == copy.match_key("audio")
@@ -680,7 +679,7 @@ class TestCategoryMap:
     def test_round_trip_and_pickle(self):
         """The default map survives to_dict/from_dict and pickling."""
         assert DEFAULT_CATEGORY_MAP == CategoryMap.from_dict(DEFAULT_CATEGORY_MAP.to_dict())
-        copy = pickle.loads(pickle.dumps(DEFAULT_CATEGORY_MAP))  # noqa: S301
+        copy = pickle.loads(pickle.dumps(DEFAULT_CATEGORY_MAP))
         assert DEFAULT_CATEGORY_MAP == copy
 
 
@@ -691,7 +690,7 @@ class TestBuildScript:
     def test_regenerates_data_file(self, tmp_path):
         """The script writes the committed data file byte for byte."""
         out = tmp_path / "categories.json"
-        subprocess.run(  # noqa: S603 -- our own script, run by this interpreter
+        subprocess.run(
             [sys.executable, str(SCRIPT), str(RESEARCH), "-o", str(out)],
             check=True,
             capture_output=True,

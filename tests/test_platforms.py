@@ -1,7 +1,6 @@
 """Tests for lazada_eligibility.platforms: kinds, platforms and the catalog."""
 
 # The house style puts the expected value first: `expected == actual`.
-# ruff: noqa: SIM300
 
 from __future__ import annotations
 
@@ -461,7 +460,7 @@ class TestCatalog:
 
     def test_pickle(self):
         """A catalog survives pickling, as parallel runs need."""
-        copy = pickle.loads(pickle.dumps(DEFAULT_PLATFORMS))  # noqa: S301
+        copy = pickle.loads(pickle.dumps(DEFAULT_PLATFORMS))
         assert (DEFAULT_PLATFORMS, "amazon.de") == (copy, copy.resolve("德亚").id)
 
     def test_empty(self):

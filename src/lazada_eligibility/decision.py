@@ -163,7 +163,7 @@ class Decision:
     @property
     def reasons(self) -> tuple[Outcome, ...]:
         """
-        The leaf outcomes that keep the decision from passing: each failing or reviewing leaf.
+        The leaf outcomes that keep the decision from passing, each failing or reviewing leaf.
 
         Under :func:`~lazada_eligibility.rules.not_`, a leaf that passed is
         the reason. Empty when the decision passes.

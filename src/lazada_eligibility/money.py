@@ -53,7 +53,7 @@ def known_currency(code: object) -> str:
     return upper
 
 
-def to_decimal(value: object, field: str = "amount") -> Decimal:
+def to_decimal(value: Decimal | int | str, field: str = "amount") -> Decimal:
     """
     Turn *value* into a finite :class:`~decimal.Decimal` without losing digits.
 

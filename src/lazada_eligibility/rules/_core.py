@@ -73,7 +73,7 @@ class Verdict(enum.Enum):
     @property
     def rank(self) -> int:
         """
-        0 for FAIL, 1 for REVIEW, 2 for PASS: "and" is ``min``, "or" is ``max``.
+        The verdict's rank (FAIL 0, REVIEW 1, PASS 2), so "and" is ``min`` and "or" is ``max``.
         """
         return _RANK[self]
 
@@ -152,10 +152,6 @@ class Context:
     Attributes:
         as_of: The day of the decision.
         application: The application being decided.
-        platforms: The platform catalog.
-        categories: The category taxonomy.
-        rates: Exchange rates, or ``None``.
-        registry: The evidence registry, or ``None``.
 
     .. versionadded:: 0.1.0
     """
@@ -281,7 +277,8 @@ class Rule(Generic[S]):
     equal and hash equal; ``str(rule)`` reads like the policy. ``&``, ``|``
     and ``~`` are :func:`all_of`, :func:`any_of` and :func:`not_`.
 
-    To write a rule of your own, subclass :class:`LeafRule` (or use
+    To write a rule of your own, subclass
+    :class:`~lazada_eligibility.rules.CustomRule` (or use
     :func:`~lazada_eligibility.rules.leaf_rule`).
 
     .. versionadded:: 0.1.0

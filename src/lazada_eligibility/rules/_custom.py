@@ -84,7 +84,7 @@ class CustomRule(Rule[S]):
     Base class for a rule of your own.
 
     Subclass it as a frozen attrs class, set ``kind`` (a unique name) and
-    ``subject`` (:class:`Level`), and implement :meth:`evaluate`. It composes
+    ``subject`` (:class:`~lazada_eligibility.rules.Level`), and implement :meth:`evaluate`. It composes
     with the built-in rules, hashes and compares by its fields, and dumps
     to a policy document by its fields.
 
@@ -117,8 +117,8 @@ class CustomRule(Rule[S]):
         """
         Judge *subject*: an Application, a Store or a StoreMonth, as ``subject`` says.
 
-        Return an :class:`Outcome` (with your own code and facts), or a
-        :class:`Verdict` or bool, for which the code is ``kind.verdict``.
+        Return an :class:`~lazada_eligibility.Outcome` (with your own code and facts), or a
+        :class:`~lazada_eligibility.Verdict` or bool, for which the code is ``kind.verdict``.
         """
         raise NotImplementedError
 
@@ -182,7 +182,7 @@ def leaf_rule(
 
     The factory takes the keyword parameters (hashable values) and returns
     a rule that composes with the built-in ones. The function returns an
-    :class:`Outcome`, a :class:`Verdict` or a bool.
+    :class:`~lazada_eligibility.Outcome`, a :class:`~lazada_eligibility.Verdict` or a bool.
 
     Example:
         >>> from lazada_eligibility.rules import leaf_rule, any_store, platform_kind
