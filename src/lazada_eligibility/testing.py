@@ -2,8 +2,8 @@
 Test helpers for systems that embed the library: Hypothesis strategies and builders.
 
 Property-test your integration against random applications, stores, turnover
-and policies. The strategies need Hypothesis (``pip install
-lazada-eligibility[test]``); the builders need nothing.
+and policies. The module needs Hypothesis (``pip install
+'lazada-eligibility[test]'``).
 
 Example:
     >>> from hypothesis import given, settings
@@ -25,7 +25,11 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from hypothesis import strategies as st
+try:
+    from hypothesis import strategies as st
+except ImportError as e:  # pragma: no cover -- the test extra is installed wherever tests run
+    msg = "lazada_eligibility.testing needs Hypothesis: pip install 'lazada-eligibility[test]'"
+    raise ImportError(msg) from e
 
 from .categories import LAZADA_CATEGORIES
 from .models import Application, MonthlyTurnover, Store
