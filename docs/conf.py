@@ -21,6 +21,7 @@ extensions = [
     "sphinx.ext.doctest",
     "sphinx.ext.intersphinx",
     "cli_help",
+    "policy_reference",
 ]
 
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}

@@ -16,6 +16,7 @@ from .categories import (
     CategoryTaxonomy,
 )
 from .decision import Decision
+from .diff import ChangedApplication, PolicyDiff, policy_diff
 from .engine import evaluate
 from .exceptions import (
     CurrencyMismatchError,
@@ -33,6 +34,7 @@ from .periods import Month, review_window
 from .platforms import DEFAULT_PLATFORMS, Platform, PlatformCatalog, PlatformKind
 from .policies import LAZADA_CROSS_BORDER
 from .policy import Policy, PreparedPolicy
+from .policy_io import dump_policy, load_policy
 from .registry import Claim
 from .rules import Outcome, Verdict
 from .typing import EvidenceRegistry, ExchangeRates
@@ -47,6 +49,7 @@ __all__ = [
     "MARKETS",
     "Application",
     "Category",
+    "ChangedApplication",
     "CategoryMap",
     "CategoryTaxonomy",
     "Claim",
@@ -66,6 +69,7 @@ __all__ = [
     "PlatformCatalog",
     "PlatformKind",
     "Policy",
+    "PolicyDiff",
     "PolicyError",
     "PreparedPolicy",
     "RateTable",
@@ -74,6 +78,9 @@ __all__ = [
     "ValidationError",
     "Verdict",
     "__version__",
+    "dump_policy",
     "evaluate",
+    "load_policy",
+    "policy_diff",
     "review_window",
 ]

@@ -122,14 +122,24 @@ def read_policy(path: str | None) -> Any:  # noqa: ANN401 -- a Policy or None
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
     application = read_application(args.application)
-    decision = evaluate(
-        application,
-        as_of=parse_as_of(args.as_of),
-        policy=read_policy(args.policy),
-        rates=read_rates(args.rates),
-    )
+    as_of = parse_as_of(args.as_of)
+    policy = read_policy(args.policy)
+    rates = read_rates(args.rates)
+    decision = evaluate(application, as_of=as_of, policy=policy, rates=rates)
+    plan = None
+    if args.explain:
+        from .planning import earliest_plan  # noqa: PLC0415 -- only --explain plans ahead
+
+        plan = earliest_plan(application, as_of=as_of, policy=policy, rates=rates)
     if args.format == "json":
-        out.write(decision.to_json(indent=2) + "\n")
+        data = decision.to_dict()
+        if plan is not None:
+            data["earliest"] = plan.to_dict()
+        out.write(json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n")
+    elif plan is not None:
+        from .explain import explain  # noqa: PLC0415 -- explain sits above the engine
+
+        out.write(explain(decision, args.locale, passed=True, earliest=plan) + "\n")
     else:
         out.write(decision.explain(args.locale) + "\n")
     return VERDICT_EXIT[decision.verdict]
@@ -147,11 +157,28 @@ def _register_check(commands: Any) -> None:  # noqa: ANN401 -- argparse's privat
     p.add_argument("--policy", help="a policy document (TOML or JSON); default: the built-in")
     p.add_argument("--rates", help="exchange rates, a CSV file: currency,month,rate_to_usd")
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--locale", default="en", help="language of the text output (default: en)")
+    p.add_argument(
+        "--locale",
+        default="en",
+        help="language of the text output: en, zh_CN (or any zh), ms, th, id, vi, fil; "
+        "others fall back to English (default: en)",
+    )
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help="explain in full: the checks that passed, what to do, and the earliest date "
+        "to apply (with --format json, adds an 'earliest' key)",
+    )
     p.set_defaults(run=_check)
 
 
-REGISTRARS: list[Callable[[Any], None]] = [_register_check]
+def _register_policy(commands: Any) -> None:  # noqa: ANN401 -- argparse's private subparsers type
+    from ._cli_policy import register  # noqa: PLC0415 -- _cli_policy imports this module
+
+    register(commands)
+
+
+REGISTRARS: list[Callable[[Any], None]] = [_register_check, _register_policy]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,193 @@
+"""
+``lazada-eligibility policy validate|show|diff``: policy documents on the command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+from .cli import EXIT_NOINPUT, CliError, parse_as_of, read_rates
+from .diff import PolicyDiff, policy_diff
+from .exceptions import EligibilityError, PolicyError
+from .models import Application
+from .policies import LAZADA_CROSS_BORDER
+from .policy import Policy
+from .policy_io import dump_policy, load_policy
+from .rules import Verdict
+
+__all__ = ["register"]
+
+_ORDER = (Verdict.PASS, Verdict.REVIEW, Verdict.FAIL)
+_CORNER = "old \\ new"
+
+
+def _load(path: str) -> Policy:
+    if not Path(path).is_file():
+        raise CliError(f"{path}: no such policy file", EXIT_NOINPUT)
+    try:
+        return load_policy(Path(path))
+    except PolicyError as e:
+        # One line per problem, each naming the file and the path in it.
+        lines = [f"{path}: {p}" if p.path else f"{path}: {p.message}" for p in e.problems]
+        raise CliError("\n".join(lines)) from None
+    except OSError as e:
+        raise CliError(f"{path}: cannot read: {e.strerror or e}", EXIT_NOINPUT) from None
+
+
+def _load_or_default(text: str) -> Policy:
+    # The word 'default' names the built-in policy; write ./default for a file of that name.
+    return LAZADA_CROSS_BORDER if text == "default" else _load(text)
+
+
+def _report(e: CliError) -> int:
+    for line in str(e).splitlines():
+        print(f"lazada-eligibility: {line}", file=sys.stderr)  # noqa: T201
+    return e.status
+
+
+def _validate(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        policy = _load(args.file)
+    except CliError as e:
+        return _report(e)
+    out.write(f"{args.file}: ok: {policy.id} {policy.version}, digest {policy.digest}\n")
+    return 0
+
+
+def _show(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        policy = _load_or_default(args.file)
+    except CliError as e:
+        return _report(e)
+    out.write(dump_policy(policy, args.format))
+    # On standard error, so that standard output stays a document.
+    print(f"digest {policy.digest}", file=sys.stderr)  # noqa: T201
+    return 0
+
+
+def _applications(path: str) -> Iterator[Application]:
+    """
+    Read applications from a JSON Lines file (one per line), or a JSON file of one or a list.
+    """
+    if path != "-" and not Path(path).is_file():
+        raise CliError(f"{path}: no such file", EXIT_NOINPUT)
+    if path.endswith(".json"):
+        data = _json(Path(path).read_text("utf-8"), path)
+        items = data if isinstance(data, list) else [data]
+        for i, item in enumerate(items):
+            yield _application(item, f"{path}[{i}]" if isinstance(data, list) else path)
+        return
+    stream = sys.stdin if path == "-" else Path(path).open(encoding="utf-8")  # noqa: SIM115 -- closed below
+    try:
+        for number, line in enumerate(stream, 1):
+            if line.strip():
+                yield _application(_json(line, f"{path}:{number}"), f"{path}:{number}")
+    except UnicodeDecodeError as e:
+        raise CliError(f"{path}: not UTF-8 text: {e.reason}") from None
+    finally:
+        if stream is not sys.stdin:
+            stream.close()
+
+
+def _json(text: str, where: str) -> Any:  # noqa: ANN401 -- any JSON value
+    try:
+        return json.loads(text)
+    except ValueError as e:
+        raise CliError(f"{where}: not JSON: {e}") from None
+
+
+def _application(data: object, where: str) -> Application:
+    if not isinstance(data, dict):
+        raise CliError(f"{where}: expected an application (a JSON object), got {data!r:.60}")
+    try:
+        return Application.from_dict(data)
+    except EligibilityError as e:
+        raise CliError(f"{where}: {e}") from None
+
+
+def _diff(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        old, new = _load_or_default(args.old), _load_or_default(args.new)
+    except CliError as e:
+        return _report(e)
+    as_of = parse_as_of(args.as_of)
+    rates = read_rates(args.rates)
+    corpus = (a for path in args.applications for a in _applications(path))
+    diff = policy_diff(old, new, corpus, as_of=as_of, rates=rates)
+    if args.format == "json":
+        out.write(json.dumps(diff.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        out.write(_text(diff, as_of.isoformat()))
+    return 0
+
+
+def _text(diff: PolicyDiff, as_of: str) -> str:
+    lines = [
+        f"old: {diff.old.id} {diff.old.version} (digest {diff.old.digest[:12]})",
+        f"new: {diff.new.id} {diff.new.version} (digest {diff.new.digest[:12]})",
+        f"{diff.total} applications decided as of {as_of}; {len(diff.changed)} changed",
+        "",
+        f"{_CORNER:<10}" + "".join(f"{v.value:>8}" for v in _ORDER),
+    ]
+    lines.extend(
+        f"{o.value:<10}" + "".join(f"{diff.counts[o, n]:>8}" for n in _ORDER) for o in _ORDER
+    )
+    if diff.changed:
+        lines.append("")
+        lines.extend(str(c) for c in diff.changed)
+    return "\n".join(lines) + "\n"
+
+
+def register(commands: Any) -> None:  # noqa: ANN401 -- argparse's private subparsers type
+    """
+    Add ``policy validate``, ``policy show`` and ``policy diff`` to the command line.
+    """
+    policy = commands.add_parser(
+        "policy",
+        help="validate, show and compare policy documents",
+        description="Work with policy documents (TOML or JSON).",
+    )
+    sub = policy.add_subparsers(dest="policy_command", required=True)
+
+    p = sub.add_parser(
+        "validate",
+        help="check a policy document",
+        description="Check a policy document. Exit status 0 when it is valid; 65 with one "
+        "line per problem, naming where in the document, when it is not.",
+    )
+    p.add_argument("file", help="the policy document")
+    p.set_defaults(run=_validate)
+
+    p = sub.add_parser(
+        "show",
+        help="print a policy's canonical form and digest",
+        description="Print the canonical form of a policy (every parameter written out) on "
+        "standard output, and its digest on standard error.",
+    )
+    p.add_argument("file", help="the policy document, or 'default' for the built-in policy")
+    p.add_argument("--format", choices=("toml", "json"), default="toml")
+    p.set_defaults(run=_show)
+
+    p = sub.add_parser(
+        "diff",
+        help="compare two policies on a corpus of applications",
+        description="Decide every application under OLD and NEW, count how the verdicts "
+        "move, and list the applications whose verdict or reasons change.",
+    )
+    p.add_argument("old", help="the policy in force: a document, or 'default'")
+    p.add_argument("new", help="the policy proposed: a document, or 'default'")
+    p.add_argument(
+        "applications",
+        nargs="+",
+        help="applications: JSON Lines files (one per line; '-' for standard input), "
+        "or .json files holding one application or a list",
+    )
+    p.add_argument("--as-of", help="the decision date, YYYY-MM-DD (default: today)")
+    p.add_argument("--rates", help="exchange rates, a CSV file: currency,month,rate_to_usd")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(run=_diff)
