@@ -15,6 +15,7 @@ from .categories import (
     CategoryMap,
     CategoryTaxonomy,
 )
+from .claiming import evaluate_and_claim
 from .decision import Decision
 from .diff import ChangedApplication, PolicyDiff, policy_diff
 from .engine import evaluate
@@ -35,9 +36,16 @@ from .platforms import DEFAULT_PLATFORMS, Platform, PlatformCatalog, PlatformKin
 from .policies import LAZADA_CROSS_BORDER
 from .policy import Policy, PreparedPolicy
 from .policy_io import dump_policy, load_policy
-from .registry import Claim
+from .registry import (
+    Claim,
+    InMemoryRegistry,
+    RegistryBusyError,
+    RegistryError,
+    SqliteRegistry,
+    claim_keys,
+)
 from .rules import Outcome, Verdict
-from .typing import EvidenceRegistry, ExchangeRates
+from .typing import EvidenceRegistry, ExchangeRates, TransactionalRegistry
 
 __version__ = _version("lazada-eligibility")
 
@@ -61,6 +69,7 @@ __all__ = [
     "ExchangeRates",
     "ExportFormatError",
     "FieldProblem",
+    "InMemoryRegistry",
     "Money",
     "Month",
     "MonthlyTurnover",
@@ -73,13 +82,19 @@ __all__ = [
     "PolicyError",
     "PreparedPolicy",
     "RateTable",
+    "RegistryBusyError",
+    "RegistryError",
+    "SqliteRegistry",
     "Store",
+    "TransactionalRegistry",
     "UnknownCategoryError",
     "ValidationError",
     "Verdict",
     "__version__",
+    "claim_keys",
     "dump_policy",
     "evaluate",
+    "evaluate_and_claim",
     "load_policy",
     "policy_diff",
     "review_window",

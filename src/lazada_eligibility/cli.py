@@ -178,7 +178,13 @@ def _register_policy(commands: Any) -> None:  # noqa: ANN401 -- argparse's priva
     register(commands)
 
 
-REGISTRARS: list[Callable[[Any], None]] = [_register_check, _register_policy]
+def _register_registry(commands: Any) -> None:  # noqa: ANN401 -- argparse's private subparsers type
+    from ._cli_registry import register  # noqa: PLC0415 -- _cli_registry imports this module
+
+    register(commands)
+
+
+REGISTRARS: list[Callable[[Any], None]] = [_register_check, _register_policy, _register_registry]
 
 
 def build_parser() -> argparse.ArgumentParser:

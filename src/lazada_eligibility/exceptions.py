@@ -13,8 +13,12 @@ whose verdict is ``FAIL``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import attrs
+
+if TYPE_CHECKING:
+    from .registry import Claim
 
 
 class EligibilityError(Exception):
@@ -227,19 +231,44 @@ def _rebuild_export_error(
 
 class EvidenceAlreadyClaimed(EligibilityError, ValueError):  # noqa: N818 -- public name fixed by the design
     """
-    A store record is already held by another application.
+    Store records already held by another application: nothing was claimed.
 
     Attributes:
-        conflicts: One entry per conflicting store: the claim that holds it.
+        conflicts: One :class:`~lazada_eligibility.Claim` per conflicting
+            store: the claim that holds it, naming the store and its holder.
+        application_id: The application that tried to claim, when known.
+
+    Example:
+        >>> import datetime as dt
+        >>> from lazada_eligibility import Claim
+        >>> held = Claim(
+        ...     platform="amazon.com",
+        ...     store_id="a1b2c3",
+        ...     application_id="APP-1",
+        ...     applicant="Seller Co.",
+        ...     claimed_at=dt.datetime(2026, 11, 2, tzinfo=dt.UTC),
+        ... )
+        >>> print(EvidenceAlreadyClaimed([held], application_id="APP-2"))
+        application 'APP-2' cannot claim store records already used: amazon.com/a1b2c3 is held by application 'APP-1' (Seller Co.)
 
     .. versionadded:: 0.1.0
     """
 
-    conflicts: tuple[object, ...]
+    conflicts: tuple[Claim, ...]
+    application_id: str | None
 
-    def __init__(self, conflicts: Sequence[object]) -> None:
+    def __init__(self, conflicts: Sequence[Claim], *, application_id: str | None = None) -> None:
         self.conflicts = tuple(conflicts)
-        super().__init__("store records already used: " + "; ".join(str(c) for c in self.conflicts))
+        self.application_id = application_id
+        who = f"application {application_id!r} cannot claim " if application_id else ""
+        held = "; ".join(str(c) for c in self.conflicts)
+        super().__init__(f"{who}store records already used: {held}")
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (type(self), (self.conflicts,))
+        return (_rebuild_already_claimed, (self.conflicts, self.application_id))
+
+
+def _rebuild_already_claimed(
+    conflicts: tuple[Claim, ...], application_id: str | None
+) -> EvidenceAlreadyClaimed:
+    return EvidenceAlreadyClaimed(conflicts, application_id=application_id)

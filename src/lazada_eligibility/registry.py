@@ -5,15 +5,49 @@ Store records already used for a Lazada store cannot be used again. A
 registry remembers who holds each record; ``evidence_not_reused()`` consults
 it, and :func:`~lazada_eligibility.evaluate_and_claim` decides and claims in
 one step.
+
+Two registries come with the library: :class:`InMemoryRegistry` for tests
+and single processes, and :class:`SqliteRegistry`, the embedded default for
+a real deployment (one SQLite file, safe across threads and processes on
+one machine). Both normalise what they are given through the platform
+catalog, so ``Amazon US``, ``amazon.com`` and a seller-central URL name one
+platform, and a store id is compared the way its platform compares them.
 """
 
 from __future__ import annotations
 
+import collections.abc
+import datetime  # noqa: ICN001 -- for class signatures, which the docs see unevaluated
 import datetime as dt
+import functools
+import os
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Self
 
 import attrs
 
-__all__ = ["Claim"]
+from . import _sqlite_registry as _sql
+from ._sqlite_registry import DEFAULT_BUSY_TIMEOUT, Database, RegistryBusyError, RegistryError
+from .exceptions import EvidenceAlreadyClaimed, FieldProblem, ValidationError
+from .models import Application
+from .platforms import DEFAULT_PLATFORMS, PlatformCatalog
+
+if TYPE_CHECKING:
+    from .decision import Decision
+
+__all__ = [
+    "Claim",
+    "InMemoryRegistry",
+    "RegistryBusyError",
+    "RegistryError",
+    "SqliteRegistry",
+    "claim_keys",
+]
+
+_Clock = Callable[[], dt.datetime]
+_Key = tuple[str, str]
 
 
 @attrs.frozen(kw_only=True)
@@ -26,7 +60,18 @@ class Claim:
         store_id: The store id, normalised by the platform's rules.
         application_id: The application that holds it.
         applicant: Who applied.
-        claimed_at: When it was claimed.
+        claimed_at: When it was claimed, in UTC.
+
+    Example:
+        >>> claim = Claim(
+        ...     platform="amazon.com",
+        ...     store_id="a1b2c3",
+        ...     application_id="APP-1",
+        ...     applicant="Seller Co.",
+        ...     claimed_at=dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC),
+        ... )
+        >>> print(claim)
+        amazon.com/a1b2c3 is held by application 'APP-1' (Seller Co.)
 
     .. versionadded:: 0.1.0
     """
@@ -42,3 +87,571 @@ class Claim:
             f"{self.platform}/{self.store_id} is held by application "
             f"{self.application_id!r} ({self.applicant})"
         )
+
+    def to_dict(self) -> dict[str, str]:
+        """
+        Return a JSON-ready mapping; ``claimed_at`` is ISO 8601.
+
+        Example:
+            >>> Claim(
+            ...     platform="ebay.com",
+            ...     store_id="shop",
+            ...     application_id="A",
+            ...     applicant="S",
+            ...     claimed_at=dt.datetime(2026, 11, 2, tzinfo=dt.UTC),
+            ... ).to_dict()["claimed_at"]
+            '2026-11-02T00:00:00+00:00'
+
+        .. versionadded:: 0.1.0
+        """
+        return {
+            "platform": self.platform,
+            "store_id": self.store_id,
+            "application_id": self.application_id,
+            "applicant": self.applicant,
+            "claimed_at": self.claimed_at.isoformat(),
+        }
+
+
+def _utc_now() -> dt.datetime:
+    # The one clock reading in the library outside the CLI; a registry takes
+    # another clock (or a fixed one) where claimed_at must be reproducible.
+    return dt.datetime.now(dt.UTC)
+
+
+def _timestamp(clock: _Clock) -> dt.datetime:
+    value = clock()
+    if not isinstance(value, dt.datetime):
+        raise TypeError(f"the registry's clock must return a datetime, got {value!r}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"the registry's clock must return an aware datetime, got {value!r}")
+    return value.astimezone(dt.UTC)
+
+
+def _order(claim: Claim) -> _Key:
+    return claim.platform, claim.store_id
+
+
+def claim_keys(
+    application: Application, *, platforms: PlatformCatalog | None = None
+) -> list[tuple[str, str]]:
+    """
+    Return the ``(platform id, store id)`` keys of the records an application would claim.
+
+    The normalisation every registry applies, for registries of your own:
+    each store's platform resolved through the catalog and its store id
+    normalised by the platform's rules; two spellings of one store give one
+    key. Keys come in the application's order.
+
+    Args:
+        application: The application; it must have an ``id``.
+        platforms: The catalog (default :data:`~lazada_eligibility.DEFAULT_PLATFORMS`).
+
+    Raises:
+        ValidationError: The application has no id, or a store is on a
+            platform the catalog does not know; every problem at once, with
+            paths such as ``stores[1].platform``.
+
+    Example:
+        >>> from lazada_eligibility import Application, Store
+        >>> stores = [Store("Amazon US", " A1B2 "), Store("https://www.amazon.com/sp", "a1b2")]
+        >>> claim_keys(Application("Seller Co.", "mobiles", stores, id="APP-1"))
+        [('amazon.com', 'a1b2')]
+
+    .. versionadded:: 0.1.0
+    """
+    if not isinstance(application, Application):
+        raise TypeError(f"expected an Application, got {type(application).__name__}")
+    platforms = DEFAULT_PLATFORMS if platforms is None else platforms
+    problems = []
+    if application.id is None:
+        problems.append(FieldProblem("id", "an application needs an id to claim store records"))
+    keys: dict[_Key, None] = {}  # ordered and deduplicated: two spellings of one store
+    for i, store in enumerate(application.stores):
+        platform = platforms.resolve(store.platform)
+        if platform is None:
+            problems.append(
+                FieldProblem(
+                    f"stores[{i}].platform",
+                    f"unknown platform {store.platform!r}: a store on a platform "
+                    "the catalog does not know cannot be claimed",
+                )
+            )
+            continue
+        keys[platform.id, platform.normalize_store_id(store.store_id)] = None
+    if problems:
+        raise ValidationError(problems)
+    return list(keys)
+
+
+def _key(platforms: PlatformCatalog, platform: str, store_id: str) -> _Key:
+    # Ids first: the rule engine passes ids, and an id must never resolve to
+    # another platform through an alias or a domain.
+    found = platforms.get(platform) if platform in platforms else platforms.resolve(platform)
+    if found is None:
+        raise ValidationError.single(
+            "platform", f"unknown platform {platform!r}: the registry's platform catalog lacks it"
+        )
+    return found.id, found.normalize_store_id(store_id)
+
+
+def _check_decision(application: Application, decision: Decision | None) -> None:
+    if decision is None:
+        return
+    if not decision.eligible:
+        raise ValidationError.single(
+            "decision",
+            f"the verdict is {decision.verdict.value!r}: only an eligible decision claims records",
+        )
+    if decision.application_id != application.id:
+        raise ValidationError.single(
+            "decision",
+            f"decides application {decision.application_id!r}, not {application.id!r}",
+        )
+
+
+class InMemoryRegistry:
+    """
+    An evidence registry in memory, safe to share between threads.
+
+    For tests, notebooks and single-process services whose claims need not
+    outlive the process. One lock guards every operation, so a claim is
+    atomic; :meth:`transaction` holds it across several operations. A
+    pickled copy (sent to a worker process) is a snapshot of the claims.
+
+    Args:
+        platforms: The catalog that normalises platforms and store ids
+            (default :data:`~lazada_eligibility.DEFAULT_PLATFORMS`).
+        clock: Returns the aware :class:`~datetime.datetime` each claim is
+            stamped with, called once per :meth:`claim`; default the system
+            clock in UTC.
+
+    Example:
+        >>> from lazada_eligibility import Application, Store
+        >>> registry = InMemoryRegistry()
+        >>> app = Application("Seller Co.", "mobiles", [Store("Amazon US", " A1B2C3 ")], id="APP-1")
+        >>> [str(c) for c in registry.claim(app)]
+        ["amazon.com/a1b2c3 is held by application 'APP-1' (Seller Co.)"]
+        >>> registry.holder("https://www.amazon.com/sp?seller=X", "A1B2C3").application_id
+        'APP-1'
+
+    .. versionadded:: 0.1.0
+    """
+
+    # Class signatures reach the docs unevaluated, as text: hence types spelled in full.
+    def __init__(
+        self,
+        *,
+        platforms: PlatformCatalog | None = None,
+        clock: collections.abc.Callable[[], datetime.datetime] | None = None,
+    ) -> None:
+        self.platforms = DEFAULT_PLATFORMS if platforms is None else platforms
+        self._clock = _utc_now if clock is None else clock
+        self._lock = threading.RLock()
+        self._held: dict[_Key, Claim] = {}
+        self._by_application: dict[str, dict[_Key, Claim]] = {}
+        # Undo steps of the open transaction; only the thread holding the lock sees it.
+        self._undo: list[Callable[[], None]] | None = None
+
+    def holder(self, platform: str, store_id: str) -> Claim | None:
+        """
+        Return the claim that holds the store record, or ``None``.
+
+        *platform* is a platform id or anything the catalog resolves; the
+        store id is normalised by the platform's rules.
+
+        Raises:
+            ValidationError: The catalog does not know the platform.
+
+        Example:
+            >>> InMemoryRegistry().holder("eBay", "Best-Shop") is None
+            True
+
+        .. versionadded:: 0.1.0
+        """
+        key = _key(self.platforms, platform, store_id)
+        with self._lock:
+            return self._held.get(key)
+
+    def claim(self, application: Application, *, decision: Decision | None = None) -> list[Claim]:
+        """
+        Claim all of the application's stores, or none of them.
+
+        Claiming again for the same application is harmless: stores it
+        already holds keep their claims.
+
+        Args:
+            application: The application; it must have an ``id``.
+            decision: The decision the claim rests on; when given, it must be
+                eligible and about this application.
+
+        Returns:
+            One claim per store, in the application's order.
+
+        Raises:
+            EvidenceAlreadyClaimed: Naming each store another application holds.
+            ValidationError: The application has no id, a store is on a
+                platform the catalog does not know, or the decision does not fit.
+
+        Example:
+            >>> from lazada_eligibility import Application, Store
+            >>> registry = InMemoryRegistry()
+            >>> _ = registry.claim(Application("A Co.", "mobiles", [Store("eBay", "x")], id="A"))
+            >>> registry.claim(Application("B Co.", "mobiles", [Store("eBay", "X")], id="B"))
+            Traceback (most recent call last):
+            ...
+            lazada_eligibility.exceptions.EvidenceAlreadyClaimed: application 'B' cannot claim store records already used: ebay.com/x is held by application 'A' (A Co.)
+
+        .. versionadded:: 0.1.0
+        """
+        keys = claim_keys(application, platforms=self.platforms)
+        _check_decision(application, decision)
+        app_id = application.id
+        assert app_id is not None  # noqa: S101 -- checked by claim_keys
+        now = _timestamp(self._clock)
+        with self._lock:
+            held = [self._held.get(key) for key in keys]
+            conflicts = [c for c in held if c is not None and c.application_id != app_id]
+            if conflicts:
+                raise EvidenceAlreadyClaimed(conflicts, application_id=app_id)
+            result = []
+            for key, found in zip(keys, held, strict=True):
+                claim = found
+                if claim is None:
+                    claim = Claim(
+                        platform=key[0],
+                        store_id=key[1],
+                        application_id=app_id,
+                        applicant=application.applicant,
+                        claimed_at=now,
+                    )
+                    self._put(claim)
+                result.append(claim)
+            return result
+
+    def release(self, application_id: str) -> list[Claim]:
+        """
+        Give back every store record the application holds; return what was released.
+
+        Example:
+            >>> from lazada_eligibility import Application, Store
+            >>> registry = InMemoryRegistry()
+            >>> _ = registry.claim(Application("A Co.", "mobiles", [Store("eBay", "x")], id="A"))
+            >>> [str(c) for c in registry.release("A")], registry.release("A")
+            (["ebay.com/x is held by application 'A' (A Co.)"], [])
+
+        .. versionadded:: 0.1.0
+        """
+        with self._lock:
+            mine = self._by_application.pop(application_id, {})
+            for key in mine:
+                del self._held[key]
+            if self._undo is not None:
+                self._undo.extend(functools.partial(self._put, c) for c in mine.values())
+            return sorted(mine.values(), key=_order)
+
+    def claims_of(self, application_id: str) -> list[Claim]:
+        """
+        Return the claims the application holds, by platform and store id.
+
+        Example:
+            >>> from lazada_eligibility import Application, Store
+            >>> registry = InMemoryRegistry()
+            >>> stores = [Store("eBay", "z"), Store("Amazon US", "a")]
+            >>> _ = registry.claim(Application("A Co.", "mobiles", stores, id="A"))
+            >>> [(c.platform, c.store_id) for c in registry.claims_of("A")]
+            [('amazon.com', 'a'), ('ebay.com', 'z')]
+
+        .. versionadded:: 0.1.0
+        """
+        with self._lock:
+            return sorted(self._by_application.get(application_id, {}).values(), key=_order)
+
+    def claims(self) -> list[Claim]:
+        """
+        Return every claim, by platform and store id.
+
+        Example:
+            >>> InMemoryRegistry().claims()
+            []
+
+        .. versionadded:: 0.1.0
+        """
+        with self._lock:
+            return sorted(self._held.values(), key=_order)
+
+    @contextmanager
+    def transaction(self) -> Iterator[InMemoryRegistry]:
+        """
+        Hold the registry for a block: other threads wait, and an error undoes the block.
+
+        Example:
+            >>> registry = InMemoryRegistry()
+            >>> with registry.transaction() as held:
+            ...     held.holder("ebay.com", "shop") is None
+            True
+
+        .. versionadded:: 0.1.0
+        """
+        with self._lock:
+            if self._undo is not None:  # nested: the outermost block decides
+                yield self
+                return
+            self._undo = []
+            try:
+                yield self
+            except BaseException:
+                for undo in reversed(self._undo):
+                    undo()
+                raise
+            finally:
+                self._undo = None
+
+    def _put(self, claim: Claim) -> None:
+        key = (claim.platform, claim.store_id)
+        self._held[key] = claim
+        self._by_application.setdefault(claim.application_id, {})[key] = claim
+        if self._undo is not None:
+            self._undo.append(lambda: self._drop(claim))
+
+    def _drop(self, claim: Claim) -> None:
+        key = (claim.platform, claim.store_id)
+        del self._held[key]
+        mine = self._by_application[claim.application_id]
+        del mine[key]
+        if not mine:
+            del self._by_application[claim.application_id]
+
+    def __getstate__(self) -> dict[str, Any]:
+        # A copy sent to another process is a snapshot: good for consulting
+        # (as batch workers do), never for claiming; use SqliteRegistry for that.
+        with self._lock:
+            return {"platforms": self.platforms, "clock": self._clock, "claims": self.claims()}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(platforms=state["platforms"], clock=state["clock"])  # type: ignore[misc]
+        for claim in state["claims"]:
+            self._put(claim)
+
+    def __repr__(self) -> str:
+        return f"<InMemoryRegistry of {len(self._held)} claims>"
+
+
+class SqliteRegistry:
+    """
+    An evidence registry in one SQLite file: durable, atomic, shared by threads and processes.
+
+    The embedded default for a real deployment on one machine. The file is
+    in WAL mode with ``synchronous=FULL`` (a committed claim survives a
+    power cut); each claim is one ``BEGIN IMMEDIATE`` transaction, and a
+    ``UNIQUE (platform, store_id)`` constraint makes a double claim
+    impossible at the database level. A process killed in the middle of a
+    claim leaves nothing of it. The schema is versioned with
+    ``PRAGMA user_version`` and upgraded when the file is opened.
+
+    Each thread gets its own connection. The registry can be pickled to
+    worker processes, which then open the file themselves.
+
+    Args:
+        path: The database file; created with its schema when missing.
+        platforms: The catalog that normalises platforms and store ids
+            (default :data:`~lazada_eligibility.DEFAULT_PLATFORMS`).
+        clock: Returns the aware :class:`~datetime.datetime` each claim is
+            stamped with, called once per :meth:`claim`; default the system
+            clock in UTC.
+        busy_timeout: The longest an operation waits, in seconds, while
+            other connections write: SQLite's busy handler waits inside each
+            statement, and a transaction SQLite refuses early (as it does for
+            some lock upgrades) is retried with short random pauses until the
+            same deadline. Then :class:`RegistryBusyError`; ``database is
+            locked`` never reaches the caller before.
+
+    Raises:
+        RegistryError: The file cannot be opened, is not an SQLite database,
+            holds other tables, or was written by a newer schema.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> from lazada_eligibility import Application, Store
+        >>> folder = tempfile.TemporaryDirectory()
+        >>> registry = SqliteRegistry(pathlib.Path(folder.name) / "claims.db")
+        >>> app = Application("Seller Co.", "mobiles", [Store("eBay US", "Best-Shop")], id="APP-1")
+        >>> [c.store_id for c in registry.claim(app)]
+        ['best-shop']
+        >>> [c.application_id for c in SqliteRegistry(registry.path).claims()]
+        ['APP-1']
+        >>> registry.close()
+        >>> folder.cleanup()
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        platforms: PlatformCatalog | None = None,
+        clock: collections.abc.Callable[[], datetime.datetime] | None = None,
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+    ) -> None:
+        self.platforms = DEFAULT_PLATFORMS if platforms is None else platforms
+        self._clock = _utc_now if clock is None else clock
+        self._db = Database(path, busy_timeout=busy_timeout)
+
+    @property
+    def path(self) -> str:
+        """
+        The database file.
+        """
+        return self._db.path
+
+    @property
+    def busy_timeout(self) -> float:
+        """
+        The longest an operation waits for other writers, in seconds.
+        """
+        return self._db.busy_timeout
+
+    def holder(self, platform: str, store_id: str) -> Claim | None:
+        """
+        Return the claim that holds the store record, or ``None``.
+
+        *platform* is a platform id or anything the catalog resolves; the
+        store id is normalised by the platform's rules.
+
+        Raises:
+            ValidationError: The catalog does not know the platform.
+
+        .. versionadded:: 0.1.0
+        """
+        key = _key(self.platforms, platform, store_id)
+        row = self._db.read(lambda conn: _sql.holder(conn, key))
+        return None if row is None else Claim(**row)
+
+    def claim(self, application: Application, *, decision: Decision | None = None) -> list[Claim]:
+        """
+        Claim all of the application's stores, or none of them, in one transaction.
+
+        Claiming again for the same application is harmless: stores it
+        already holds keep their claims. With *decision*, its policy and
+        date are stored beside the claim for audit.
+
+        Returns:
+            One claim per store, in the application's order.
+
+        Raises:
+            EvidenceAlreadyClaimed: Naming each store another application holds.
+            ValidationError: The application has no id, a store is on a
+                platform the catalog does not know, or the decision does not fit.
+            RegistryBusyError: Other writers held the file for ``busy_timeout``.
+
+        .. versionadded:: 0.1.0
+        """
+        keys = claim_keys(application, platforms=self.platforms)
+        _check_decision(application, decision)
+        app_id = application.id
+        assert app_id is not None  # noqa: S101 -- checked by claim_keys
+        now = _timestamp(self._clock)
+        audit = _sql.audit_of(decision)
+
+        def work(conn: Any) -> list[Claim]:  # noqa: ANN401 -- a sqlite3.Connection
+            rows = _sql.claim(
+                conn,
+                keys,
+                application_id=app_id,
+                applicant=application.applicant,
+                claimed_at=now,
+                audit=audit,
+            )
+            conflicts = [Claim(**r) for r in rows if r["application_id"] != app_id]
+            if conflicts:
+                raise EvidenceAlreadyClaimed(conflicts, application_id=app_id)
+            return [Claim(**r) for r in rows]
+
+        return self._db.write(work)
+
+    def release(self, application_id: str) -> list[Claim]:
+        """
+        Give back every store record the application holds; return what was released.
+
+        .. versionadded:: 0.1.0
+        """
+        return [Claim(**r) for r in self._db.write(lambda c: _sql.release(c, application_id))]
+
+    def claims_of(self, application_id: str) -> list[Claim]:
+        """
+        Return the claims the application holds, by platform and store id.
+
+        .. versionadded:: 0.1.0
+        """
+        return [Claim(**r) for r in self._db.read(lambda c: _sql.claims(c, application_id))]
+
+    def claims(self) -> list[Claim]:
+        """
+        Return every claim, by platform and store id.
+
+        .. versionadded:: 0.1.0
+        """
+        return [Claim(**r) for r in self._db.read(lambda c: _sql.claims(c, None))]
+
+    @contextmanager
+    def transaction(self) -> Iterator[SqliteRegistry]:
+        """
+        Run a block in one write transaction of this thread's connection.
+
+        Inside the block, every call on this registry from this thread reads
+        and writes in the transaction, which commits at the end, or rolls
+        back if the block raises. Other writers wait (threads and processes
+        alike), so what the block read still holds when it claims.
+
+        Raises:
+            RegistryBusyError: Other writers held the file for ``busy_timeout``.
+
+        Example:
+            >>> import tempfile, pathlib
+            >>> from lazada_eligibility import Application, Store
+            >>> folder = tempfile.TemporaryDirectory()
+            >>> registry = SqliteRegistry(pathlib.Path(folder.name) / "claims.db")
+            >>> app = Application("A Co.", "mobiles", [Store("eBay", "x")], id="A")
+            >>> with registry.transaction() as held:
+            ...     if held.holder("ebay.com", "x") is None:  # nobody can claim in between
+            ...         _ = held.claim(app)
+            >>> [c.application_id for c in registry.claims()]
+            ['A']
+            >>> registry.close()
+            >>> folder.cleanup()
+
+        .. versionadded:: 0.1.0
+        """
+        with self._db.transaction():
+            yield self
+
+    def close(self) -> None:
+        """
+        Close every connection the registry opened; it reopens them when used again.
+
+        .. versionadded:: 0.1.0
+        """
+        self._db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Worker processes open the file themselves: connections never cross a fork.
+        return (
+            _rebuild_sqlite,
+            (self.path, self.platforms, self._clock, self.busy_timeout),
+        )
+
+    def __repr__(self) -> str:
+        return f"<SqliteRegistry {self.path!r}>"
+
+
+def _rebuild_sqlite(
+    path: str, platforms: PlatformCatalog, clock: _Clock, busy_timeout: float
+) -> SqliteRegistry:
+    return SqliteRegistry(path, platforms=platforms, clock=clock, busy_timeout=busy_timeout)

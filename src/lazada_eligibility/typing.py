@@ -7,6 +7,7 @@ can plug in its own exchange-rate service or evidence store.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from decimal import Decimal
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from .models import Application
     from .registry import Claim
 
-__all__ = ["EvidenceRegistry", "ExchangeRates"]
+__all__ = ["EvidenceRegistry", "ExchangeRates", "TransactionalRegistry"]
 
 
 @runtime_checkable
@@ -51,7 +52,13 @@ class EvidenceRegistry(Protocol):
     another database is a small class with these four methods. Platforms are
     platform ids from the catalog and store ids are normalised by the
     platform's rules (:meth:`~lazada_eligibility.Platform.normalize_store_id`)
-    before they reach a registry.
+    before they reach a registry: ``evidence_not_reused()`` asks
+    :meth:`holder` with normalised keys, and :meth:`claim` normalises the
+    application's stores itself, refusing a store on a platform its catalog
+    does not know and an application without an ``id``.
+
+    A registry that can also hold its lock across several calls implements
+    :class:`TransactionalRegistry`.
 
     .. versionadded:: 0.1.0
     """
@@ -65,8 +72,18 @@ class EvidenceRegistry(Protocol):
         """
         Claim all of the application's stores, or none of them.
 
+        Atomic: when two applications claim overlapping stores at once, one
+        gets every store and the other none. Claiming again for the
+        application that already holds a store keeps its claim. *decision*,
+        when given, is the eligible decision the claim rests on.
+
+        Returns:
+            One claim per store, in the application's order.
+
         Raises:
             EvidenceAlreadyClaimed: Naming each store another application holds.
+            ValidationError: The application has no id, or a store is on a
+                platform the registry's catalog does not know.
         """
 
     def release(self, application_id: str) -> list[Claim]:
@@ -77,4 +94,35 @@ class EvidenceRegistry(Protocol):
     def claims_of(self, application_id: str) -> list[Claim]:
         """
         Return the claims the application holds.
+        """
+
+
+@runtime_checkable
+class TransactionalRegistry(EvidenceRegistry, Protocol):
+    """
+    An evidence registry that can hold its write lock across several calls.
+
+    :func:`~lazada_eligibility.evaluate_and_claim` uses it to decide and
+    claim as one unit, so that what the decision read about the registry
+    still holds when it claims. Both registries of the library implement
+    it; a database registry does with a transaction that takes the write
+    lock (or the rows' locks) before it reads, such as ``BEGIN IMMEDIATE``
+    in SQLite or ``LOCK TABLE`` in PostgreSQL.
+
+    Example:
+        >>> from lazada_eligibility.registry import InMemoryRegistry
+        >>> isinstance(InMemoryRegistry(), TransactionalRegistry)
+        True
+
+    .. versionadded:: 0.1.0
+    """
+
+    def transaction(self) -> AbstractContextManager[EvidenceRegistry]:
+        """
+        Return a context manager that holds the registry's write lock for a block.
+
+        It yields the registry to call in the block: its calls from the
+        same thread run in the transaction, which commits when the block
+        ends and undoes everything the block did if it raises. Other writers
+        wait until then.
         """

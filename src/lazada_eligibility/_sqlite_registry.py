@@ -1,0 +1,428 @@
+"""
+The SQLite side of :class:`~lazada_eligibility.SqliteRegistry`: connections, schema, SQL, retries.
+
+Rows go in and out as plain dicts with the fields of a
+:class:`~lazada_eligibility.Claim`, so this module needs nothing above it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import random
+import sqlite3
+import threading
+import time
+import weakref
+from collections.abc import Callable, Iterator, Sequence
+from os import PathLike
+from typing import TYPE_CHECKING, Any, Final, TypeVar
+
+from .exceptions import EligibilityError, ValidationError
+
+if TYPE_CHECKING:
+    from .decision import Decision
+
+_T = TypeVar("_T")
+Row = dict[str, Any]
+
+DEFAULT_BUSY_TIMEOUT: Final = 30.0
+_SQLITE_BUSY: Final = 5
+_SQLITE_LOCKED: Final = 6
+_SQLITE_NOTADB: Final = 26
+_MAX_PAUSE: Final = 0.05
+_COLUMNS: Final = "platform, store_id, application_id, applicant, claimed_at"
+
+# MIGRATIONS[n] upgrades a file from schema version n to n + 1; the current
+# version is len(MIGRATIONS). Append a step for every change; never edit one,
+# files in the field were made by it.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        # 0 -> 1: the first layout. The UNIQUE constraint is the guarantee:
+        # whatever the code above does, two rows never hold one store record.
+        """
+        CREATE TABLE claims (
+            platform TEXT NOT NULL,
+            store_id TEXT NOT NULL,
+            application_id TEXT NOT NULL,
+            applicant TEXT NOT NULL,
+            claimed_at TEXT NOT NULL,
+            policy_id TEXT,
+            policy_version TEXT,
+            policy_digest TEXT,
+            decided_as_of TEXT,
+            CONSTRAINT one_holder_per_store UNIQUE (platform, store_id)
+        )
+        """,
+        "CREATE INDEX claims_by_application ON claims (application_id)",
+    ),
+)
+
+
+class RegistryError(EligibilityError, OSError):
+    """
+    An evidence registry's storage that cannot be used.
+
+    The file cannot be opened, is not an SQLite database, holds tables that
+    are not a registry's, or was written by a newer version of the schema.
+
+    .. versionadded:: 0.1.0
+    """
+
+
+class RegistryBusyError(RegistryError, TimeoutError):
+    """
+    Other writers held the registry for longer than its ``busy_timeout``.
+
+    Nothing was written; the operation can be tried again.
+
+    .. versionadded:: 0.1.0
+    """
+
+
+def _primary_code(error: sqlite3.Error) -> int | None:
+    # Without the extended bits: SQLITE_BUSY_SNAPSHOT is a BUSY too. Errors the
+    # sqlite3 module raises itself carry no code.
+    code = getattr(error, "sqlite_errorcode", None)
+    return None if code is None else code & 0xFF
+
+
+def _is_busy(error: sqlite3.Error) -> bool:
+    return _primary_code(error) in {_SQLITE_BUSY, _SQLITE_LOCKED}
+
+
+class _Local(threading.local):
+    conn: sqlite3.Connection | None = None
+    depth = 0  # open transaction() blocks in this thread
+
+
+class Database:
+    """
+    One SQLite file: a connection per thread, bounded retries, one transaction per write.
+    """
+
+    def __init__(self, path: str | PathLike[str], *, busy_timeout: float) -> None:
+        self.path = os.fspath(path)
+        if self.path in {"", ":memory:"} or self.path.startswith("file:"):
+            raise ValidationError.single(
+                "path",
+                f"expected a file name, got {self.path!r}: each thread would get a database "
+                "of its own; use InMemoryRegistry for a registry in memory",
+            )
+        if not busy_timeout > 0:
+            raise ValidationError.single(
+                "busy_timeout", f"expected seconds above zero, got {busy_timeout!r}"
+            )
+        self.busy_timeout = float(busy_timeout)
+        self._lock = threading.Lock()
+        self._open: list[sqlite3.Connection] = []
+        self._forked_away: list[sqlite3.Connection] = []
+        self._pid = os.getpid()
+        self._local = _Local()
+        # Connections of every thread close when the registry is collected.
+        weakref.finalize(self, _close_all, self._open, self._pid)
+        self._migrate(self.connection())
+
+    def connection(self) -> sqlite3.Connection:
+        """
+        Return this thread's connection, opening it on first use.
+        """
+        if os.getpid() != self._pid:
+            self._after_fork()
+        conn = self._local.conn
+        if conn is None:
+            conn = self._local.conn = self._connect()
+        return conn
+
+    def _after_fork(self) -> None:
+        # A connection must not be used, nor closed, in a forked child (closing
+        # may checkpoint or unlink the parent's WAL): keep them unreachable but alive.
+        with self._lock:
+            self._forked_away.extend(self._open)
+            self._open.clear()
+            self._local = _Local()
+            self._pid = os.getpid()
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            # isolation_level=None: the module opens no transactions of its
+            # own; every one here is an explicit BEGIN IMMEDIATE.
+            conn = sqlite3.connect(
+                self.path,
+                timeout=self.busy_timeout,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+        except sqlite3.Error as e:
+            raise RegistryError(f"{self.path}: cannot open the registry: {e}") from None
+        with self._lock:
+            self._open.append(conn)
+        try:
+            self._retry(conn, lambda: conn.execute("PRAGMA journal_mode = WAL").fetchone())
+            # FULL: a commit is on disk when claim() returns, even across a power cut.
+            conn.execute("PRAGMA synchronous = FULL")
+        except sqlite3.Error as e:
+            raise self._unusable(e, "cannot open the registry") from None
+        return conn
+
+    def _unusable(self, error: sqlite3.Error, doing: str) -> RegistryError:
+        if _primary_code(error) == _SQLITE_NOTADB:
+            return RegistryError(f"{self.path}: not an SQLite database: {error}")
+        return RegistryError(f"{self.path}: {doing}: {error}")
+
+    def _migrate(self, conn: sqlite3.Connection) -> None:
+        target = len(MIGRATIONS)
+
+        def upgrade(conn: sqlite3.Connection) -> None:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > target:
+                raise RegistryError(
+                    f"{self.path}: registry schema version {version} is newer than "
+                    f"{target}, the newest this version of lazada-eligibility knows"
+                )
+            if version == 0:
+                tables = [
+                    r[0]
+                    for r in conn.execute(
+                        "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+                    )
+                ]
+                if tables:
+                    raise RegistryError(
+                        f"{self.path}: not an evidence registry: it holds {', '.join(tables)}"
+                    )
+            for step in MIGRATIONS[version:]:
+                for statement in step:
+                    conn.execute(statement)
+            if version != target:
+                conn.execute(f"PRAGMA user_version = {target:d}")
+
+        try:
+            self._transact(conn, upgrade)
+        except sqlite3.Error as e:
+            raise self._unusable(
+                e, f"cannot bring the registry to schema version {target}"
+            ) from None
+
+    def read(self, work: Callable[[sqlite3.Connection], _T]) -> _T:
+        """
+        Run *work* in this thread's open transaction, or on its own, retrying while busy.
+        """
+        conn = self.connection()
+        if self._local.depth:
+            return work(conn)
+        return self._retry(conn, lambda: work(conn))
+
+    def write(self, work: Callable[[sqlite3.Connection], _T]) -> _T:
+        """
+        Run *work* in this thread's open transaction, or in one of its own.
+        """
+        conn = self.connection()
+        if self._local.depth:
+            return work(conn)
+        return self._transact(conn, work)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """
+        Hold a write transaction on this thread's connection for a block.
+        """
+        conn = self.connection()
+        local = self._local
+        if local.depth:  # nested: the outermost block commits
+            local.depth += 1
+            try:
+                yield
+            finally:
+                local.depth -= 1
+            return
+        self._retry(conn, lambda: conn.execute("BEGIN IMMEDIATE"))
+        local.depth = 1
+        try:
+            yield
+            conn.execute("COMMIT")
+        except BaseException:
+            _rollback(conn)
+            raise
+        finally:
+            local.depth = 0
+
+    def _transact(self, conn: sqlite3.Connection, work: Callable[[sqlite3.Connection], _T]) -> _T:
+        def attempt() -> _T:
+            # IMMEDIATE takes the write lock before reading, so what work()
+            # reads cannot change before it writes, in any process.
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                result = work(conn)
+                conn.execute("COMMIT")
+            except BaseException:
+                _rollback(conn)
+                raise
+            return result
+
+        return self._retry(conn, attempt)
+
+    def _retry(self, conn: sqlite3.Connection, attempt: Callable[[], _T]) -> _T:
+        """
+        Run *attempt* until it is not refused as busy, for at most ``busy_timeout`` seconds.
+        """
+        deadline = time.monotonic() + self.busy_timeout
+        pause = 0.001
+        try:
+            while True:
+                try:
+                    return attempt()
+                except sqlite3.OperationalError as e:
+                    if not _is_busy(e):
+                        raise
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        raise RegistryBusyError(
+                            f"{self.path}: other writers held the registry for "
+                            f"{self.busy_timeout:g} s (busy_timeout); nothing was written"
+                        ) from None
+                # Random pauses keep retrying writers from waking in step.
+                time.sleep(min(left, random.uniform(0, pause)))  # noqa: S311 -- not cryptographic
+                pause = min(2 * pause, _MAX_PAUSE)
+                # The busy handler of the next statement waits only as long as is left.
+                conn.execute(f"PRAGMA busy_timeout = {max(1, int(left * 1000)):d}")
+        finally:
+            if pause > 0.001:
+                conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000):d}")
+
+    def close(self) -> None:
+        """
+        Close every connection opened in this process.
+        """
+        if os.getpid() != self._pid:
+            self._after_fork()
+        with self._lock:
+            self._local = _Local()
+            _close_all(self._open, self._pid)
+
+
+def _close_all(connections: list[sqlite3.Connection], pid: int) -> None:
+    # Never in a forked child: closing there may checkpoint or unlink the parent's WAL.
+    if os.getpid() == pid:
+        for conn in connections:
+            conn.close()
+        connections.clear()
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    if conn.in_transaction:
+        # A failed ROLLBACK must not hide the error that caused it; SQLite
+        # rolls back on its own when the connection closes or the process dies.
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+
+
+def _row(values: Sequence[Any]) -> Row:
+    platform, store_id, application_id, applicant, claimed_at = values
+    return {
+        "platform": platform,
+        "store_id": store_id,
+        "application_id": application_id,
+        "applicant": applicant,
+        "claimed_at": dt.datetime.fromisoformat(claimed_at),
+    }
+
+
+def audit_of(decision: Decision | None) -> tuple[str | None, ...]:
+    """
+    Return the decision's policy id, version, digest and date, as stored beside a claim.
+    """
+    if decision is None:
+        return (None, None, None, None)
+    return (
+        decision.policy_id,
+        decision.policy_version,
+        decision.policy_digest,
+        decision.as_of.isoformat(),
+    )
+
+
+def holder(conn: sqlite3.Connection, key: tuple[str, str]) -> Row | None:
+    """
+    Return the row holding *key*, or ``None``.
+    """
+    found = conn.execute(
+        f"SELECT {_COLUMNS} FROM claims WHERE platform = ? AND store_id = ?",  # noqa: S608 -- constant columns
+        key,
+    ).fetchone()
+    return None if found is None else _row(found)
+
+
+def insert(conn: sqlite3.Connection, values: Sequence[Any]) -> None:
+    """
+    Insert one claim row: the five claim fields, then the four audit fields.
+    """
+    conn.execute(
+        f"INSERT INTO claims ({_COLUMNS}, policy_id, policy_version, policy_digest,"  # noqa: S608 -- constant columns
+        " decided_as_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        values,
+    )
+
+
+def claim(
+    conn: sqlite3.Connection,
+    keys: Sequence[tuple[str, str]],
+    *,
+    application_id: str,
+    applicant: str,
+    claimed_at: dt.datetime,
+    audit: tuple[str | None, ...],
+) -> list[Row]:
+    """
+    Insert the rows *keys* lack, in the open transaction; return the holder of each key.
+
+    When another application holds a key, nothing is inserted and the
+    returned rows say who holds what; the caller raises and rolls back.
+    """
+    rows = [holder(conn, key) for key in keys]
+    if any(r is not None and r["application_id"] != application_id for r in rows):
+        return [r for r in rows if r is not None]
+    stamp = claimed_at.isoformat(timespec="microseconds")
+    result = []
+    for key, found in zip(keys, rows, strict=True):
+        row = found
+        if row is None:
+            try:
+                insert(conn, (*key, application_id, applicant, stamp, *audit))
+            except sqlite3.IntegrityError:
+                # Only a writer that skipped BEGIN IMMEDIATE gets here; the
+                # constraint held, so report who holds the record.
+                row = holder(conn, key)
+                if row is None:  # pragma: no cover -- the constraint names this key
+                    raise
+                if row["application_id"] != application_id:
+                    return [row]
+            else:
+                row = _row((*key, application_id, applicant, stamp))
+        result.append(row)
+    return result
+
+
+def release(conn: sqlite3.Connection, application_id: str) -> list[Row]:
+    """
+    Delete the application's rows in the open transaction; return them.
+    """
+    found = claims(conn, application_id)
+    conn.execute("DELETE FROM claims WHERE application_id = ?", (application_id,))
+    return found
+
+
+def claims(conn: sqlite3.Connection, application_id: str | None) -> list[Row]:
+    """
+    Return the application's rows, or every row, by platform and store id.
+    """
+    if application_id is None:
+        cursor = conn.execute(f"SELECT {_COLUMNS} FROM claims ORDER BY platform, store_id")  # noqa: S608 -- constant columns
+    else:
+        cursor = conn.execute(
+            f"SELECT {_COLUMNS} FROM claims WHERE application_id = ?"  # noqa: S608 -- constant columns
+            " ORDER BY platform, store_id",
+            (application_id,),
+        )
+    return [_row(r) for r in cursor]

@@ -1,0 +1,286 @@
+"""
+Tests for evaluate_and_claim: decide, and claim only when eligible, as one unit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sqlite3
+import threading
+
+import pytest
+
+from lazada_eligibility import (
+    DEFAULT_PLATFORMS,
+    Application,
+    EvidenceAlreadyClaimed,
+    Money,
+    Month,
+    MonthlyTurnover,
+    Platform,
+    PlatformKind,
+    Policy,
+    Store,
+    ValidationError,
+    Verdict,
+)
+from lazada_eligibility.claiming import evaluate_and_claim
+from lazada_eligibility.registry import InMemoryRegistry, SqliteRegistry
+from lazada_eligibility.rules import any_store, platform_kind
+from lazada_eligibility.typing import EvidenceRegistry, TransactionalRegistry
+
+AS_OF = dt.date(2026, 11, 28)
+GOOD = tuple(MonthlyTurnover(Month(2026, m), Money("1500", "USD")) for m in (8, 9, 10))
+SHORT = (*GOOD[:2], MonthlyTurnover(Month(2026, 10), Money("999.99", "USD")))
+NO_REUSE_CHECK = Policy(
+    id="no-reuse-check", version="1", rule=any_store(platform_kind("cross-border"))
+)
+
+
+def store(store_id: str, turnover=GOOD, platform: str = "Amazon US") -> Store:
+    return Store(platform, store_id, turnover, category="mobiles")
+
+
+def app(app_id: str | None, *stores: Store) -> Application:
+    return Application(f"Seller of {app_id}", "mobiles", stores, id=app_id)
+
+
+class PlainRegistry:
+    """A registry with only the protocol's four methods: no transactions."""
+
+    def __init__(self, inner: InMemoryRegistry | None = None) -> None:
+        self.inner = InMemoryRegistry() if inner is None else inner
+
+    def holder(self, platform, store_id):
+        return self.inner.holder(platform, store_id)
+
+    def claim(self, application, *, decision=None):
+        return self.inner.claim(application, decision=decision)
+
+    def release(self, application_id):
+        return self.inner.release(application_id)
+
+    def claims_of(self, application_id):
+        return self.inner.claims_of(application_id)
+
+
+class RacedRegistry(PlainRegistry):
+    """A plain registry where a rival claims just before our claim lands."""
+
+    def __init__(self, rival: Application) -> None:
+        super().__init__()
+        self.rival = rival
+
+    def claim(self, application, *, decision=None):
+        if self.rival is not None:
+            rival, self.rival = self.rival, None
+            self.inner.claim(rival)
+        return super().claim(application, decision=decision)
+
+
+@pytest.fixture
+def connect():
+    """Open raw SQLite connections to a registry file; they are closed after the test."""
+    opened = []
+
+    def open_connection(path, **options):
+        conn = sqlite3.connect(path, **options)
+        opened.append(conn)
+        return conn
+
+    yield open_connection
+    for conn in opened:
+        conn.close()
+
+
+@pytest.fixture(params=["memory", "sqlite", "plain"])
+def registry(request, tmp_path):
+    """A transactional registry of each kind, and one with the protocol's methods only."""
+    if request.param == "memory":
+        return InMemoryRegistry()
+    if request.param == "sqlite":
+        return SqliteRegistry(tmp_path / "claims.db")
+    return PlainRegistry()
+
+
+class TestEvaluateAndClaim:
+    def test_eligible_application_is_claimed(self, registry):
+        """An eligible decision comes back with every store record claimed."""
+        decision = evaluate_and_claim(
+            app("APP-1", store("A1"), store("B2", ())), as_of=AS_OF, registry=registry
+        )
+        assert decision.eligible
+        assert [("amazon.com", "a1"), ("amazon.com", "b2")] == [
+            (c.platform, c.store_id) for c in registry.claims_of("APP-1")
+        ]
+
+    def test_second_application_is_refused(self, registry):
+        """Another application over a held record fails with evidence.reused and claims nothing."""
+        evaluate_and_claim(app("APP-1", store("A1")), as_of=AS_OF, registry=registry)
+        decision = evaluate_and_claim(
+            app("APP-2", store("free"), store(" a1 ")), as_of=AS_OF, registry=registry
+        )
+        assert Verdict.FAIL == decision.verdict
+        assert [("evidence.reused", "APP-1")] == [
+            (r.code, r.facts["holder"]) for r in decision.reasons
+        ]
+        assert [] == registry.claims_of("APP-2")
+        assert None is registry.holder("amazon.com", "free")
+
+    @pytest.mark.parametrize(
+        ("stores", "verdict"),
+        [
+            ((store("A1", SHORT),), Verdict.FAIL),
+            ((store("A1", platform="Taobao"),), Verdict.FAIL),
+            ((store("A1"), store("X", platform="Unknown Bazaar")), Verdict.REVIEW),
+        ],
+    )
+    def test_ineligible_claims_nothing(self, registry, stores, verdict):
+        """A failing or reviewing decision leaves the registry as it was."""
+        decision = evaluate_and_claim(app("APP-1", *stores), as_of=AS_OF, registry=registry)
+        assert verdict == decision.verdict
+        assert [] == registry.claims_of("APP-1")
+
+    def test_deciding_again_is_harmless(self, registry):
+        """An application already holding its records stays eligible and keeps its claims."""
+        first = evaluate_and_claim(app("APP-1", store("A1")), as_of=AS_OF, registry=registry)
+        claims = registry.claims_of("APP-1")
+        again = evaluate_and_claim(app("APP-1", store("A1")), as_of=AS_OF, registry=registry)
+        assert (True, True) == (first.eligible, again.eligible)
+        assert claims == registry.claims_of("APP-1")
+
+    def test_application_needs_an_id(self, registry):
+        """Without an id nothing can be claimed: a clear error before anything is decided."""
+        with pytest.raises(ValidationError) as info:
+            evaluate_and_claim(app(None, store("A1")), as_of=AS_OF, registry=registry)
+        assert ["id"] == [p.path for p in info.value.problems]
+
+    def test_not_an_application(self, registry):
+        """Something that is not an Application is a TypeError naming its type."""
+        with pytest.raises(TypeError, match="expected an Application, got dict"):
+            evaluate_and_claim({"id": "x"}, as_of=AS_OF, registry=registry)
+
+    def test_policy_without_reuse_check_raises_on_conflict(self, registry):
+        """When the policy does not check reuse, a held record is an error, and nothing is claimed."""
+        evaluate_and_claim(app("APP-1", store("A1")), as_of=AS_OF, registry=registry)
+        with pytest.raises(EvidenceAlreadyClaimed) as info:
+            evaluate_and_claim(
+                app("APP-2", store("B2"), store("A1")),
+                as_of=AS_OF,
+                registry=registry,
+                policy=NO_REUSE_CHECK,
+            )
+        assert ["APP-1"] == [c.application_id for c in info.value.conflicts]
+        assert [] == registry.claims_of("APP-2")
+
+    def test_eligible_store_on_unknown_platform(self, registry):
+        """A policy that passes a store the registry cannot claim ends in a clear error."""
+        lenient = Policy(id="lenient", version="1", rule=any_store(platform_kind("cross-border")))
+        with pytest.raises(ValidationError, match="unknown platform 'Unknown Bazaar'"):
+            evaluate_and_claim(
+                app("APP-1", store("A1"), store("X", platform="Unknown Bazaar")),
+                as_of=AS_OF,
+                registry=registry,
+                policy=lenient,
+            )
+        assert [] == registry.claims_of("APP-1")
+
+    def test_uses_the_registry_catalog(self, tmp_path):
+        """Without platforms=, decisions resolve platforms with the registry's own catalog."""
+        shop = Platform(id="myshop", name="My Shop", kind=PlatformKind.CROSS_BORDER, family="my")
+        catalog = DEFAULT_PLATFORMS.with_platforms(shop)
+        registry = SqliteRegistry(tmp_path / "c.db", platforms=catalog)
+        decision = evaluate_and_claim(
+            app("APP-1", store("S1", platform="My Shop")), as_of=AS_OF, registry=registry
+        )
+        assert decision.eligible
+        assert ["myshop"] == [c.platform for c in registry.claims_of("APP-1")]
+
+    def test_explicit_catalog_wins(self, tmp_path):
+        """platforms= overrides the registry's catalog for the decision."""
+        registry = InMemoryRegistry()
+        without_amazon = DEFAULT_PLATFORMS.without("amazon.com")
+        decision = evaluate_and_claim(
+            app("APP-1", store("A1")), as_of=AS_OF, registry=registry, platforms=without_amazon
+        )
+        assert Verdict.REVIEW == decision.verdict
+        assert [] == registry.claims()
+
+    def test_decision_is_recorded_with_the_claim(self, connect, tmp_path):
+        """The SQLite registry keeps the deciding policy beside the claim."""
+        registry = SqliteRegistry(tmp_path / "c.db")
+        decision = evaluate_and_claim(app("APP-1", store("A1")), as_of=AS_OF, registry=registry)
+        row = (
+            connect(registry.path)
+            .execute("SELECT policy_id, policy_digest, decided_as_of FROM claims")
+            .fetchone()
+        )
+        assert (decision.policy_id, decision.policy_digest, "2026-11-28") == row
+
+
+class TestOneUnit:
+    def test_decides_inside_the_transaction(self):
+        """With a transactional registry, the look-ups and the claim happen in one transaction."""
+        events: list[str] = []
+
+        class Spy(InMemoryRegistry):
+            depth = 0
+
+            @contextlib.contextmanager
+            def transaction(self):
+                with super().transaction() as held:
+                    self.depth += 1
+                    events.append("begin")
+                    try:
+                        yield held
+                    finally:
+                        self.depth -= 1
+                        events.append("end")
+
+            def holder(self, platform, store_id):
+                events.append(f"holder in={self.depth}")
+                return super().holder(platform, store_id)
+
+            def claim(self, application, *, decision=None):
+                events.append(f"claim in={self.depth}")
+                return super().claim(application, decision=decision)
+
+        spy = Spy()
+        assert isinstance(spy, TransactionalRegistry)
+        evaluate_and_claim(app("APP-1", store("A1")), as_of=AS_OF, registry=spy)
+        assert ["begin", "holder in=1", "claim in=1", "end"] == events
+
+    def test_plain_registry_loses_the_race_gracefully(self):
+        """When a rival claims between decision and claim, the application is decided again."""
+        rival = app("RIVAL", store("A1"))
+        registry = RacedRegistry(rival)
+        assert not isinstance(registry, TransactionalRegistry)
+        assert isinstance(registry, EvidenceRegistry)
+        decision = evaluate_and_claim(app("APP-1", store("A1")), as_of=AS_OF, registry=registry)
+        assert [("evidence.reused", "RIVAL")] == [
+            (r.code, r.facts["holder"]) for r in decision.reasons
+        ]
+        assert [] == registry.claims_of("APP-1")
+
+    def test_racing_threads_one_winner_per_record(self, tmp_path):
+        """Eight threads deciding applications over the same records: exactly one wins each."""
+        registry = SqliteRegistry(tmp_path / "c.db")
+        start = threading.Barrier(8)
+        eligible: list[str] = []
+
+        def decide(worker: int) -> None:
+            start.wait()
+            for n in range(20):
+                application = app(f"T{worker}-{n}", store(f"S{n}"), store(f"S{(n + 1) % 20}"))
+                if evaluate_and_claim(application, as_of=AS_OF, registry=registry).eligible:
+                    eligible.append(application.id)
+
+        threads = [threading.Thread(target=decide, args=(w,)) for w in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        held = registry.claims()
+        assert sorted(eligible) == sorted({c.application_id for c in held})
+        assert 2 * len(eligible) == len(held)
