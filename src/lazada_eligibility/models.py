@@ -250,6 +250,26 @@ class Store:
         return d
 
     @classmethod
+    def from_exports(
+        cls,
+        platform: str,
+        store_id: str,
+        files: Iterable[Any],
+        **options: Any,  # noqa: ANN401 -- passed through to the importers
+    ) -> Store:
+        """
+        Build a store from platform export files in one call.
+
+        A thin front for :func:`lazada_eligibility.importers.store_from_exports`,
+        which documents the *files* and *options* it takes.
+
+        .. versionadded:: 0.1.0
+        """
+        from .importers import store_from_exports  # noqa: PLC0415 -- importers sit above models
+
+        return store_from_exports(platform, store_id, files, **options)
+
+    @classmethod
     def from_dict(cls, data: object) -> Store:
         """
         Build from a mapping as written by :meth:`to_dict`.

@@ -1,0 +1,139 @@
+"""
+Amazon Seller Central: the Business Report, the Date Range report, the settlement flat file.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from ..exceptions import ValidationError
+from ._engine import Importer, Typed
+from ._layout import Layout
+from ._values import normalize, stated_currency
+
+__all__ = ["BusinessReport", "DateRange", "Settlement"]
+
+
+class BusinessReport(Importer):
+    """
+    Sales and Traffic by Date, or by Child Item for one month the caller names.
+    """
+
+    kind = "amazon-business-report"
+    title = "an Amazon Business Report"
+    family = "amazon"
+    required = frozenset({"sales"})
+    options = frozenset({"month"})
+
+    def begin(self, layout: Layout, name: str) -> None:
+        super().begin(layout, name)
+        if self.has("date") and self.opts.month is not None:
+            raise ValidationError.single(
+                "month",
+                f"{name} has a date column ({self.column('date')!r}), so its rows say "
+                "their month; month= is for the report by child item",
+            )
+        if not self.has("date") and self.opts.month is None:
+            raise ValidationError.single(
+                "month",
+                f"{name} is a Business Report by child item, which has no date column: "
+                "pass month='2026-09', the one calendar month the report covers",
+            )
+
+    def handle(self, cells: list[str]) -> str | None:
+        month = self.month(cells, "date") if self.has("date") else self.opts.month
+        amount, currency = self.amount(cells, ("sales",))
+        assert month is not None  # noqa: S101 -- begin() made sure
+        self.add(month, amount, currency, self.category(cells))
+        return None
+
+    def counted(self) -> tuple[str, ...]:
+        return (self.column("sales"),)
+
+
+class DateRange(Typed):
+    """
+    The Date Range (transaction) report: preamble lines, then one row per transaction.
+    """
+
+    kind = "amazon-date-range"
+    title = "an Amazon Date Range report"
+    family = "amazon"
+    type_key = "type"
+    required = frozenset({"datetime", "type", "product_sales"})
+    options = frozenset({"basis"})
+    GROSS: Final = ("product_sales", "shipping_credits", "gift_wrap_credits")
+
+    def begin(self, layout: Layout, name: str) -> None:
+        super().begin(layout, name)
+        stated = stated_currency([list(row) for row in layout.preamble])
+        if stated is not None:
+            self.state_currency(stated, "preamble")
+        net = ("promotional_rebates",) if self.opts.basis == "net" else ()
+        self._components = self.GROSS + net
+
+    def handle(self, cells: list[str]) -> str | None:
+        reason = self.not_counted(cells)
+        if reason is not None:
+            return reason
+        month = self.month(cells, "datetime")
+        amount, currency = self.amount(cells, self._components, empty_is_zero=True)
+        self.add(month, amount, currency, self.category(cells))
+        return None
+
+    def counted(self) -> tuple[str, ...]:
+        return tuple(self.column(k) for k in self._components if self.has(k))
+
+
+class Settlement(Typed):
+    """
+    The settlement flat file (V2), tab-separated, one row per amount of a transaction.
+    """
+
+    kind = "amazon-settlement"
+    title = "an Amazon settlement flat file"
+    family = "amazon"
+    delimiter = "\t"
+    type_key = "transaction_type"
+    required = frozenset(
+        {
+            "settlement_id",
+            "transaction_type",
+            "amount_type",
+            "amount_description",
+            "amount",
+            "posted_date",
+        }
+    )
+    options = frozenset({"basis"})
+    GROSS: Final = frozenset(
+        {("itemprice", "principal"), ("itemprice", "shipping"), ("itemprice", "giftwrap")}
+    )
+    NET: Final = frozenset({("promotion", "principal"), ("promotion", "shipping")})
+
+    def handle(self, cells: list[str]) -> str | None:
+        if not self.text(cells, "transaction_type") and self.text(cells, "total_amount"):
+            code = self.stated_currency(cells, "currency")
+            if code is not None:
+                self.state_currency(code, "settlement summary row")
+            return "settlement summary row: the deposit total, not a sale"
+        reason = self.not_counted(cells)
+        if reason is not None:
+            return reason
+        amount_type = self.text(cells, "amount_type")
+        description = self.text(cells, "amount_description")
+        pair = (normalize(amount_type), normalize(description))
+        if pair not in self.GROSS and not (self.opts.basis == "net" and pair in self.NET):
+            return f"{amount_type}/{description}: not turnover"
+        when = "posted_date_time" if self.text(cells, "posted_date_time") else "posted_date"
+        month = self.month(cells, when)
+        stated = self.stated_currency(cells, "currency")
+        amount, currency = self.amount(cells, ("amount",), stated=stated)
+        self.add(month, amount, currency, self.category(cells))
+        return None
+
+    def counted(self) -> tuple[str, ...]:
+        pairs = "ItemPrice/Principal, Shipping, GiftWrap"
+        if self.opts.basis == "net":
+            pairs += "; Promotion/Principal, Shipping"
+        return (f"{self.column('amount')} ({pairs})",)
