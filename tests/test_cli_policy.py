@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from lazada_eligibility import Application, Verdict, cli
-from lazada_eligibility._cli_policy import register
 from lazada_eligibility.diff import policy_diff
 from lazada_eligibility.policies import LAZADA_CROSS_BORDER, lazada_cross_border_document
 from lazada_eligibility.policy_io import dump_policy, load_policy
@@ -20,16 +19,6 @@ EXAMPLES = Path(__file__).parent.parent / "examples"
 EXAMPLE_FILES = sorted(str(p) for p in EXAMPLES.glob("*.json"))
 AS_OF = ("--as-of", "2026-11-28")
 VERDICTS = (Verdict.PASS, Verdict.REVIEW, Verdict.FAIL)
-
-
-@pytest.fixture(autouse=True)
-def _policy_commands(monkeypatch, capsys):
-    """Register the policy commands, unless cli.REGISTRARS already has them."""
-    try:
-        cli.build_parser().parse_args(["policy", "validate", "x"])
-    except cli.CliError:
-        monkeypatch.setattr(cli, "REGISTRARS", [*cli.REGISTRARS, register])
-    capsys.readouterr()
 
 
 def run(*argv: str) -> tuple[int, str]:

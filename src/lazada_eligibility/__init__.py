@@ -34,6 +34,7 @@ from .money import Money, RateTable
 from .periods import Month, review_window
 from .platforms import DEFAULT_PLATFORMS, Platform, PlatformCatalog, PlatformKind
 from .policies import LAZADA_CROSS_BORDER
+from .planning import EarliestDate, earliest_eligible, earliest_plan
 from .policy import Policy, PreparedPolicy
 from .policy_io import dump_policy, load_policy
 from .registry import (
@@ -44,6 +45,7 @@ from .registry import (
     SqliteRegistry,
     claim_keys,
 )
+from .remediation import Remedy
 from .rules import Outcome, Verdict
 from .typing import EvidenceRegistry, ExchangeRates, TransactionalRegistry
 
@@ -63,6 +65,7 @@ __all__ = [
     "Claim",
     "CurrencyMismatchError",
     "Decision",
+    "EarliestDate",
     "EligibilityError",
     "EvidenceAlreadyClaimed",
     "EvidenceRegistry",
@@ -84,6 +87,7 @@ __all__ = [
     "RateTable",
     "RegistryBusyError",
     "RegistryError",
+    "Remedy",
     "SqliteRegistry",
     "Store",
     "TransactionalRegistry",
@@ -93,6 +97,8 @@ __all__ = [
     "__version__",
     "claim_keys",
     "dump_policy",
+    "earliest_eligible",
+    "earliest_plan",
     "evaluate",
     "evaluate_and_claim",
     "load_policy",

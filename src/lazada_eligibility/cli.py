@@ -184,7 +184,25 @@ def _register_registry(commands: Any) -> None:  # noqa: ANN401 -- argparse's pri
     register(commands)
 
 
-REGISTRARS: list[Callable[[Any], None]] = [_register_check, _register_policy, _register_registry]
+def _register_import(commands: Any) -> None:  # noqa: ANN401 -- argparse's private subparsers type
+    from .importers._cli import register  # noqa: PLC0415 -- importers sit above the models
+
+    register(commands)
+
+
+def _register_when(commands: Any) -> None:  # noqa: ANN401 -- argparse's private subparsers type
+    from ._cli_when import register  # noqa: PLC0415 -- _cli_when imports this module
+
+    register(commands)
+
+
+REGISTRARS: list[Callable[[Any], None]] = [
+    _register_check,
+    _register_when,
+    _register_import,
+    _register_policy,
+    _register_registry,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -8,7 +8,7 @@ import datetime as dt
 import json
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final, overload
 
 import attrs
 
@@ -16,6 +16,9 @@ from .exceptions import ValidationError
 from .money import Money
 from .periods import Month
 from .rules import Outcome, Verdict
+
+if TYPE_CHECKING:
+    from .remediation import Remedy
 
 __all__ = ["CAVEAT_CODES", "Decision"]
 
@@ -197,6 +200,7 @@ class Decision:
                 "version": self.policy_version,
             },
             "reasons": [outcome_to_dict(o) for o in self.reasons],
+            "remediation": [r.to_dict() for r in self.remediation()],
             "verdict": self.verdict.value,
         }
 
@@ -240,3 +244,38 @@ class Decision:
         from .explain import explain  # noqa: PLC0415 -- explain sits above decision
 
         return explain(self, locale)
+
+    @overload
+    def remediation(self, locale: None = None) -> tuple[Remedy, ...]: ...
+
+    @overload
+    def remediation(self, locale: str) -> tuple[str, ...]: ...
+
+    def remediation(self, locale: str | None = None) -> tuple[Remedy, ...] | tuple[str, ...]:
+        """
+        Return what to do about each reason: remedies, or with *locale*, sentences in it.
+
+        Each :class:`~lazada_eligibility.remediation.Remedy` is a code with
+        its figures (month, amount, shortfall, minimum, the currency that
+        lacks a rate, the category to add turnover in, the domestic platform).
+
+        Example:
+            >>> import datetime as dt
+            >>> from lazada_eligibility import Application, Store, evaluate
+            >>> decision = evaluate(
+            ...     Application("Seller Co.", "home-living", [Store("Taobao", "shop-1")]),
+            ...     as_of=dt.date(2026, 11, 28),
+            ... )
+            >>> [r.code for r in decision.remediation()]
+            ['platform.use-cross-border']
+            >>> print(*decision.remediation("en"))
+            Store taobao.com/shop-1: Taobao is a domestic platform, so its turnover does not count. Add a store on a cross-border platform such as Amazon, eBay or AliExpress.
+
+        .. versionadded:: 0.1.0
+        """
+        from .remediation import remediation  # noqa: PLC0415 -- remediation sits above decision
+
+        remedies = remediation(self)
+        if locale is None:
+            return remedies
+        return tuple(r.render(locale, name_store=True) for r in remedies)

@@ -2,121 +2,320 @@
 Explanations of decisions in the seller's language.
 
 Messages are keyed by outcome code. Their English text is marked with
-:func:`N_` so that babel's extractor finds it; translations live in gettext
-catalogs under ``locale/``. Amounts, months and lists are formatted for the
-locale by babel.
+``N_`` so that babel's extractor finds it; the translations live in gettext
+catalogs under ``locale/``, one per language of ``LANGUAGES``, managed
+with ``scripts/update_catalogs.py``. Amounts, months, dates and lists are
+formatted for the locale by babel.
+
+Fallbacks: every Chinese locale (``zh``, ``zh_CN``, ``zh_SG``, and also
+``zh_TW``, ``zh_Hant_HK``) is served by the Simplified Chinese catalog, with
+Simplified Chinese formatting; ``tl`` is Filipino and ``in`` Indonesian, as
+babel aliases them; any other language, and text that is not a locale,
+gets English.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-import babel.dates
-import babel.lists
-from babel.support import NullTranslations
-
-from .money import Money
-from .periods import Month
+from ._l10n import LANGUAGES, N_, catalog_language, speaker, store_labels
+from .decision import CAVEAT_CODES
+from .remediation import category_gaps, remediation, where
+from .rules import Outcome, Verdict
 
 if TYPE_CHECKING:
+    import babel
+
+    from .categories import CategoryTaxonomy
     from .decision import Decision
-    from .rules import Outcome
+    from .planning import EarliestDate
 
 
-__all__ = ["MESSAGES", "explain", "render_reason"]
-
-
-def N_(message: str) -> str:  # noqa: N802 -- the gettext convention for "mark, don't translate"
-    """
-    Mark *message* for extraction without translating it here.
-    """
-    return message
-
+__all__ = [
+    "LANGUAGES",
+    "MESSAGES",
+    "catalog_language",
+    "explain",
+    "render_earliest",
+    "render_reason",
+]
 
 MESSAGES: Final[Mapping[str, str]] = {
-    "platform.cross-border": N_("{subject}: {name} is a cross-border platform."),
-    "platform.domestic": N_("{subject}: {name} is a domestic platform; its turnover does not count."),
-    "platform.unknown": N_("{subject}: the platform {platform!r} is not in the catalog; it needs review."),
-    "category.match": N_("{subject}: its category matches the one applied for."),
-    "category.mismatch": N_("{subject}: its turnover is in {categories}, not in {applied}."),
-    "category.unknown": N_("{subject}: the category {category} is not known; it needs review."),
-    "category.prohibited": N_("The category applied for, {category}, is closed to new sellers ({prohibited})."),
-    "category.allowed": N_("The category applied for, {category}, is open."),
-    "turnover.ok": N_("{month}: {amount}, at least {minimum}."),
-    "turnover.month-missing": N_("{month}: no turnover on record; at least {minimum} is needed."),
-    "turnover.below-minimum": N_("{month}: {amount}, {shortfall} short of {minimum}."),
-    "fx.rate-missing": N_("{month}: no exchange rate from {currency} to {target}; it needs review."),
-    "evidence.unused": N_("{subject}: not used for another Lazada store."),
-    "evidence.reused": N_("{subject}: already used by application {holder}; records cannot be used twice."),
+    "platform.cross-border": N_("{where}: {name} is a cross-border platform."),
+    "platform.domestic": N_("{where}: {name} is a domestic platform; its turnover does not count."),
+    "platform.unknown": N_("{where}: the platform “{platform}” is not in the catalog; it needs manual review."),
+    "category.match": N_("{where}: its turnover is in the category applied for ({applied})."),
+    "category.mismatch": N_("{where}: its turnover is in {categories}, not in the category applied for ({applied})."),
+    "category.unknown": N_("{where}: the category “{category}” is not known; it needs manual review."),
+    "category.prohibited": N_("The category applied for, {category}, falls under {prohibited}, which is closed to new sellers."),
+    "category.allowed": N_("The category applied for, {category}, is open to new sellers."),
+    "turnover.ok": N_("{where}: turnover {amount}, meeting the minimum of {minimum}."),
+    "turnover.month-missing": N_("{where}: no turnover on record; at least {minimum} is needed."),
+    "turnover.below-minimum": N_("{where}: turnover {amount}, {shortfall} short of the minimum of {minimum}."),
+    "fx.rate-missing": N_("{where}: no exchange rate from {currency} to {target}; it needs manual review."),
+    "evidence.unused": N_("{where}: its records are not used by another Lazada store."),
+    "evidence.reused": N_("{where}: its records are already used by application {holder}; records cannot be used twice."),
     "evidence.unverified": N_("Some store records could not be looked up in the registry."),
     "evidence.unchecked": N_("Whether the store records were already used on Lazada was not checked."),
-    "owner.match": N_("{subject}: owned by {owner}."),
-    "owner.mismatch": N_("{subject}: owned by {owner}, not by {expected}."),
-    "owner.unknown": N_("{subject}: the owner is not on record; it needs review."),
+    "owner.match": N_("{where}: its records belong to {owner}."),
+    "owner.mismatch": N_("{where}: its records belong to {owner}, not to {expected}."),
+    "owner.unknown": N_("{where}: the owner of its records is not known; it needs manual review."),
     "stores.none": N_("The application names no store."),
+}  # fmt: skip
+"""English templates of the outcome messages, keyed by outcome code."""
+
+# Variants and the catch-all by verdict, for codes of combinators and custom rules.
+_VARIANTS: Final = {
+    "category.unknown/none": N_("{where}: no category is given; it needs manual review."),
+    "category.unknown/applied": N_("The category applied for, “{category}”, is not known; it needs manual review."),
+    "turnover.none-in-category": N_("{where}: no turnover in the category applied for in {months}; each month needs at least {minimum}."),
+    "pass": N_("{where}: check {code} passed."),
+    "fail": N_("{where}: check {code} failed."),
+    "review": N_("{where}: check {code} needs manual review."),
 }  # fmt: skip
 
 _HEADLINES: Final = {
-    "pass": N_("Eligible: the application meets policy {policy} (version {version})."),
-    "fail": N_("Not eligible under policy {policy} (version {version})."),
-    "review": N_("Needs review under policy {policy} (version {version})."),
+    Verdict.PASS: N_("Eligible: the application meets policy {policy} (version {version})."),
+    Verdict.FAIL: N_("Not eligible under policy {policy} (version {version})."),
+    Verdict.REVIEW: N_("Needs manual review under policy {policy} (version {version})."),
 }
-_CAVEAT: Final = N_("Caveat: {text}")
-_FALLBACK: Final = N_("{subject}: {code} ({verdict}).")
+_REASONS: Final = N_("Reasons:")
+_PASSED: Final = N_("Checks passed:")
+_TO_DO: Final = N_("What to do:")
+_NOTE: Final = N_("Caveat: {text}")
+
+_EARLIEST: Final = {
+    "now": N_("The application can pass today, {date}."),
+    "later": N_("Earliest date to apply: {date}."),
+    "one": N_("Earliest date to apply: {date}, provided {months} reaches at least {minimum} in the category applied for."),
+    "many": N_("Earliest date to apply: {date}, provided {months} each reach at least {minimum} in the category applied for."),
+    "none": N_("No date to apply can be given: even if every coming month reaches the minimum, these stores cannot pass the policy."),
+}  # fmt: skip
 
 
-@functools.cache
-def _translations(locale: str) -> NullTranslations:
-    # Catalogs are added per language; until one exists, English.
-    del locale
-    return NullTranslations()
+def _template(outcome: Outcome) -> str:
+    code = outcome.code
+    if code == "category.unknown":
+        if outcome.rule == "prohibited_categories":
+            return _VARIANTS["category.unknown/applied"]
+        if outcome.facts.get("category") is None:
+            return _VARIANTS["category.unknown/none"]
+    return MESSAGES.get(code) or _VARIANTS.get(code) or _VARIANTS[outcome.verdict.value]
 
 
-def _format(value: object, locale: str) -> str:
-    if isinstance(value, Money):
-        return value.format(locale)
-    if isinstance(value, Month):
-        return babel.dates.format_skeleton("yMMMM", value.first_day, locale=locale)
-    if isinstance(value, tuple | list):
-        return babel.lists.format_list([_format(v, locale) for v in value], locale=locale)
-    return str(value)
-
-
-def render_reason(outcome: Outcome, locale: str = "en") -> str:
-    """
+def render_reason(
+    outcome: Outcome,
+    locale: str | babel.Locale | None = "en",
+    *,
+    name_store: bool = True,
+    categories: CategoryTaxonomy | None = None,
+) -> str:
+    r"""
     Return one outcome as a sentence in *locale*.
 
+    Args:
+        outcome: An outcome, usually a reason of a decision.
+        locale: The reader's locale (see the module for fallbacks).
+        name_store: Name the store of a month outcome; an explanation of a
+            one-store application leaves it out.
+        categories: The taxonomy that names category ids.
+
+    Example:
+        >>> from lazada_eligibility import Money, Month, Outcome, Verdict
+        >>> from lazada_eligibility.explain import render_reason
+        >>> outcome = Outcome(
+        ...     "min_turnover",
+        ...     Verdict.FAIL,
+        ...     "turnover.below-minimum",
+        ...     "month 2026-09 of amazon.com/A1",
+        ...     {
+        ...         "month": Month(2026, 9),
+        ...         "amount": Money("850", "USD"),
+        ...         "minimum": Money("1000", "USD"),
+        ...         "shortfall": Money("150", "USD"),
+        ...     },
+        ... )
+        >>> render_reason(outcome)
+        'Store amazon.com/A1, September 2026: turnover US$850.00, US$150.00 short of the minimum of US$1,000.00.'
+        >>> render_reason(outcome, "vi", name_store=False)
+        'Tháng 9 năm 2026: doanh thu 850,00\xa0US$, còn thiếu 150,00\xa0US$ so với mức tối thiểu 1.000,00\xa0US$.'
+
     .. versionadded:: 0.1.0
     """
-    translations = _translations(locale)
-    template = MESSAGES.get(outcome.code, _FALLBACK)
-    values: dict[str, Any] = {k: _format(v, locale) for k, v in outcome.facts.items()}
-    values.setdefault("subject", outcome.subject)
+    sp = speaker(locale, categories)
+    values: dict[str, Any] = {k: v for k, v in outcome.facts.items() if v is not None}
+    values["where"] = where(outcome.subject, sp, name_store=name_store)
     values.setdefault("code", outcome.code)
-    values.setdefault("verdict", outcome.verdict.value)
-    try:
-        return translations.gettext(template).format(**values)
-    except (KeyError, IndexError):
-        return translations.gettext(_FALLBACK).format(**values)
+    return sp.fill(_template(outcome), values, fallback=_VARIANTS[outcome.verdict.value])
 
 
-def explain(decision: Decision, locale: str = "en") -> str:
+def _gap_line(
+    months: tuple[Outcome, ...],
+    locale: str | babel.Locale | None,
+    categories: CategoryTaxonomy | None,
+) -> str:
+    sp = speaker(locale, categories)
+    values = {
+        "where": where(f"store {store_labels(months[0].subject)[0]}", sp),
+        "months": tuple(m.facts["month"] for m in months),
+        "minimum": months[0].facts["minimum"],
+    }
+    return sp.fill(_VARIANTS["turnover.none-in-category"], values)
+
+
+def _passed(outcome: Outcome, *, negated: bool, found: list[Outcome]) -> None:
+    # The leaves whose verdict, seen through the "not"s above them, is PASS.
+    if not outcome.children:
+        verdict = outcome.verdict
+        if negated and verdict is not Verdict.REVIEW:
+            verdict = Verdict.FAIL if verdict is Verdict.PASS else Verdict.PASS
+        if verdict is Verdict.PASS and outcome.code not in CAVEAT_CODES:
+            found.append(outcome)
+        return
+    below = negated ^ (outcome.rule == "not")
+    for child in outcome.children:
+        _passed(child, negated=below, found=found)
+
+
+def _store_count(decision: Decision) -> int:
+    return len({label for o in decision.outcome.walk() for label in store_labels(o.subject)})
+
+
+def explain(
+    decision: Decision,
+    locale: str | babel.Locale | None = "en",
+    *,
+    passed: bool = False,
+    earliest: EarliestDate | None = None,
+    categories: CategoryTaxonomy | None = None,
+) -> str:
     """
-    Return the verdict, then one line per reason, then the caveats.
+    Explain *decision* in *locale*: the verdict, the reasons, what to do, and the caveats.
+
+    Each reason is one line naming the store (when the application has
+    several), the month, the amount and the threshold, formatted for the
+    locale. A store whose turnover is in another category gets one line
+    saying so, not a "short by the whole minimum" line per month.
+
+    Args:
+        decision: The decision.
+        locale: The reader's locale, such as ``"zh_CN"`` or ``"vi"``; an
+            unsupported one falls back as the module says.
+        passed: Also list the checks that passed.
+        earliest: A plan from :func:`~lazada_eligibility.planning.earliest_plan`,
+            said after what to do.
+        categories: The taxonomy that names category ids.
+
+    Example:
+        >>> import datetime as dt
+        >>> from lazada_eligibility import (
+        ...     Application,
+        ...     Money,
+        ...     Month,
+        ...     MonthlyTurnover,
+        ...     Store,
+        ...     evaluate,
+        ... )
+        >>> store = Store(
+        ...     "Amazon US",
+        ...     "A1",
+        ...     [
+        ...         MonthlyTurnover(Month(2026, m), Money(a, "USD"))
+        ...         for m, a in ((8, 1200), (9, 850), (10, 1000))
+        ...     ],
+        ...     category="mobiles",
+        ... )
+        >>> decision = evaluate(
+        ...     Application("Seller Co.", "mobiles", [store]), as_of=dt.date(2026, 11, 28)
+        ... )
+        >>> from lazada_eligibility.explain import explain
+        >>> print(explain(decision, "en"))
+        Not eligible under policy lazada-cross-border (version ...).
+        Reasons:
+        - September 2026: turnover US$850.00, US$150.00 short of the minimum of US$1,000.00.
+        What to do:
+        - September 2026: US$150.00 short of US$1,000.00. Turnover already booked cannot change: keep every month from now on at US$1,000.00 or more; September 2026 leaves the review window on January 1, 2027.
+        Caveat: Whether the store records were already used on Lazada was not checked.
 
     .. versionadded:: 0.1.0
     """
-    translations = _translations(locale)
+    sp = speaker(locale, categories)
+    name_store = _store_count(decision) > 1
     lines = [
-        translations.gettext(_HEADLINES[decision.verdict.value]).format(
-            policy=decision.policy_id, version=decision.policy_version
+        sp.fill(
+            _HEADLINES[decision.verdict],
+            {"policy": decision.policy_id, "version": decision.policy_version},
         )
     ]
-    lines.extend(f"- {render_reason(r, locale)}" for r in decision.reasons)
+    reasons = decision.reasons
+    gaps = category_gaps(reasons)
+    covered = {id(r) for months in gaps.values() for r in months}
+    if reasons:
+        lines.append(sp.gettext(_REASONS))
+    for reason in reasons:
+        if id(reason) in covered:
+            continue
+        lines.append(
+            "- " + render_reason(reason, locale, name_store=name_store, categories=categories)
+        )
+        labels = store_labels(reason.subject)
+        if reason.code == "category.mismatch" and labels and labels[0] in gaps:
+            lines.append("- " + _gap_line(gaps[labels[0]], locale, categories))
+    if passed:
+        found: list[Outcome] = []
+        _passed(decision.outcome, negated=False, found=found)
+        if found:
+            lines.append(sp.gettext(_PASSED))
+            lines.extend(
+                "- " + render_reason(o, locale, name_store=name_store, categories=categories)
+                for o in found
+            )
+    remedies = remediation(decision, categories=categories)
+    if remedies:
+        lines.append(sp.gettext(_TO_DO))
+        lines.extend(
+            "- " + r.render(locale, name_store=name_store, categories=categories) for r in remedies
+        )
+    if earliest is not None:
+        lines.append(render_earliest(earliest, locale))
     lines.extend(
-        "- " + translations.gettext(_CAVEAT).format(text=render_reason(c, locale))
+        sp.fill(_NOTE, {"text": render_reason(c, locale, categories=categories)})
         for c in decision.caveats
     )
     return "\n".join(lines)
+
+
+def render_earliest(plan: EarliestDate, locale: str | babel.Locale | None = "en") -> str:
+    """
+    Say the earliest date to apply, and which coming months it relies on.
+
+    Example:
+        >>> import datetime as dt
+        >>> from lazada_eligibility import Money, Month
+        >>> from lazada_eligibility.explain import render_earliest
+        >>> from lazada_eligibility.planning import EarliestDate
+        >>> plan = EarliestDate(
+        ...     as_of=dt.date(2026, 11, 28),
+        ...     date=dt.date(2027, 1, 1),
+        ...     months=(Month(2026, 11), Month(2026, 12)),
+        ...     minimum=Money(1000, "USD"),
+        ... )
+        >>> render_earliest(plan, "id")
+        'Tanggal paling awal untuk mendaftar: 1 Januari 2027, dengan syarat omzet November 2026 dan Desember 2026 di kategori yang diajukan masing-masing mencapai minimal US$1.000,00.'
+
+    .. versionadded:: 0.1.0
+    """
+    sp = speaker(locale)
+    if plan.date is None:
+        key = "none"
+    elif plan.date == plan.as_of:
+        key = "now"
+    elif not plan.months or plan.minimum is None:
+        key = "later"
+    else:
+        key = "one" if len(plan.months) == 1 else "many"
+    values: dict[str, Any] = {"date": plan.date, "months": plan.months, "minimum": plan.minimum}
+    if key == "one":
+        values["months"] = plan.months[0]
+    return sp.fill(_EARLIEST[key], {k: v for k, v in values.items() if v is not None})

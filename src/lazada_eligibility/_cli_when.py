@@ -1,0 +1,53 @@
+"""
+``lazada-eligibility when APPLICATION.json``: the earliest date to apply.
+
+Exit status: 0 when a date exists (it may be today), 1 when no date can
+work, 64+ usage or input errors, as for ``check``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any, TextIO
+
+from .cli import parse_as_of, read_application, read_policy, read_rates
+from .explain import render_earliest
+from .planning import earliest_plan
+
+__all__ = ["register"]
+
+
+def _when(args: argparse.Namespace, out: TextIO) -> int:
+    plan = earliest_plan(
+        read_application(args.application),
+        as_of=parse_as_of(args.as_of),
+        policy=read_policy(args.policy),
+        rates=read_rates(args.rates),
+    )
+    if args.format == "json":
+        out.write(json.dumps(plan.to_dict(), sort_keys=True, indent=2) + "\n")
+    else:
+        out.write(render_earliest(plan, args.locale) + "\n")
+    return 0 if plan.possible else 1
+
+
+def register(commands: Any) -> None:  # noqa: ANN401 -- argparse's private subparsers type
+    """
+    Add the ``when`` command to the command line's subparsers.
+    """
+    p = commands.add_parser(
+        "when",
+        help="say the earliest date an application could pass",
+        description="Say the earliest date on or after --as-of the application could pass, "
+        "assuming every month not yet ended reaches exactly the policy's minimum in the "
+        "category applied for. Exit status: 0 a date exists, 1 no date can work, "
+        "64+ usage or input errors.",
+    )
+    p.add_argument("application", help="the application, as JSON ('-' for standard input)")
+    p.add_argument("--as-of", help="the day to plan from, YYYY-MM-DD (default: today)")
+    p.add_argument("--policy", help="a policy document (TOML or JSON); default: the built-in")
+    p.add_argument("--rates", help="exchange rates, a CSV file: currency,month,rate_to_usd")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--locale", default="en", help="language of the text output (default: en)")
+    p.set_defaults(run=_when)
