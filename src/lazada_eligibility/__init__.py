@@ -32,9 +32,9 @@ from .exceptions import (
 from .models import MARKETS, Application, MonthlyTurnover, Store
 from .money import Money, RateTable
 from .periods import Month, review_window
+from .planning import EarliestDate, earliest_eligible, earliest_plan
 from .platforms import DEFAULT_PLATFORMS, Platform, PlatformCatalog, PlatformKind
 from .policies import LAZADA_CROSS_BORDER
-from .planning import EarliestDate, earliest_eligible, earliest_plan
 from .policy import Policy, PreparedPolicy
 from .policy_io import dump_policy, load_policy
 from .registry import (
@@ -59,9 +59,9 @@ __all__ = [
     "MARKETS",
     "Application",
     "Category",
-    "ChangedApplication",
     "CategoryMap",
     "CategoryTaxonomy",
+    "ChangedApplication",
     "Claim",
     "CurrencyMismatchError",
     "Decision",
