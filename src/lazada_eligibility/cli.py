@@ -196,9 +196,16 @@ def _register_when(commands: Any) -> None:  # noqa: ANN401 -- argparse's private
     register(commands)
 
 
+def _register_batch(commands: Any) -> None:  # noqa: ANN401 -- argparse's private subparsers type
+    from ._cli_batch import register  # noqa: PLC0415 -- _cli_batch imports this module
+
+    register(commands)
+
+
 REGISTRARS: list[Callable[[Any], None]] = [
     _register_check,
     _register_when,
+    _register_batch,
     _register_import,
     _register_policy,
     _register_registry,

@@ -1,0 +1,230 @@
+"""
+JSON Lines in and out for batch runs: numbered input lines, and output that survives a kill.
+
+Output is written in whole lines, a chunk of them per ``write`` call, and
+flushed to the operating system after each chunk: a process killed at any
+moment leaves a file of complete lines, except that a write cut short by a
+full disk or a power cut can leave one torn line at the end.
+:func:`open_output` with ``resume=True`` cuts such a line off, counts the
+complete ones and says how many input lines to skip.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import stat
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any, Final, cast
+
+from .exceptions import FieldProblem
+
+__all__ = [
+    "BatchIOError",
+    "LineSink",
+    "decision_record",
+    "dump_record",
+    "error_record",
+    "file_size",
+    "load_json",
+    "open_output",
+    "read_lines",
+]
+
+_BLOCK: Final = 1 << 20
+
+
+class BatchIOError(Exception):
+    """
+    An input or output file that a batch run cannot use; the message names it.
+    """
+
+
+def read_lines(stream: IO[bytes], *, skip: int = 0, name: str = "input") -> Iterator[bytes]:
+    """
+    Yield the lines of *stream* without their line ends, after skipping *skip* lines.
+
+    Raises:
+        BatchIOError: The stream has fewer than *skip* lines.
+    """
+    for done in range(skip):
+        if not stream.readline():
+            raise BatchIOError(
+                f"{name}: the output already has {skip} lines but the input has only {done}; "
+                "is this the same input?"
+            )
+    for line in stream:
+        # Keep other whitespace: it belongs to the JSON text, which tolerates it.
+        yield line.rstrip(b"\r\n")
+
+
+def load_json(text: str | bytes) -> Any:  # noqa: ANN401 -- any JSON value
+    """
+    Parse one JSON document.
+
+    Raises:
+        ValueError: With a message that says what is wrong and at which column.
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        if not e.doc.strip():
+            raise ValueError("not JSON: an empty line") from None
+        # Some of json's messages end in "at", waiting for the place.
+        where = f"column {e.colno}" if e.lineno == 1 else f"line {e.lineno}, column {e.colno}"
+        raise ValueError(f"not JSON: {e.msg.removesuffix(' at')} at {where}") from None
+    except UnicodeDecodeError as e:
+        raise ValueError(f"not UTF-8 text: {e.reason} at byte {e.start + 1}") from None
+
+
+def decision_record(line: int, decision: dict[str, Any]) -> dict[str, Any]:
+    """
+    Return the output record of a decided line: the line number, then the decision's mapping.
+    """
+    return {"line": line, **decision}
+
+
+def error_record(
+    line: int, message: str, problems: Iterable[FieldProblem], application_id: str | None
+) -> dict[str, Any]:
+    """
+    Return the output record of a line that could not be decided.
+    """
+    return {
+        "line": line,
+        "application_id": application_id,
+        "error": message,
+        "problems": [{"path": p.path, "message": p.message} for p in problems],
+    }
+
+
+def dump_record(record: dict[str, Any]) -> bytes:
+    """
+    Return *record* as one line of compact JSON, line end included.
+
+    Keys stay in the order they were made: decisions are built in a fixed
+    order, so equal records give equal bytes without the cost of sorting.
+    """
+    text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    return text.encode() + b"\n"
+
+
+class LineSink:
+    """
+    Writes chunks of complete lines to a binary or text stream and flushes each chunk.
+    """
+
+    def __init__(self, stream: IO[bytes] | IO[str]) -> None:
+        self._stream = stream
+        self.lines = 0
+
+    def write(self, lines: Iterable[bytes]) -> None:
+        """
+        Write *lines*, each ending in a line feed, in one call; then flush.
+        """
+        lines = list(lines)
+        if not lines:
+            return
+        data = b"".join(lines)
+        stream = self._stream
+        if isinstance(stream, io.TextIOBase):
+            stream.write(data.decode())
+        else:
+            _write_all(cast("IO[bytes]", stream), data)
+        stream.flush()
+        self.lines += len(lines)
+
+
+def _write_all(stream: IO[bytes], data: bytes) -> None:
+    # An unbuffered file may take part of a large write; loop until all is out.
+    view = memoryview(data)
+    while view:
+        written = stream.write(view)
+        view = view[written or 0 :]
+
+
+def open_output(path: str, *, resume: bool) -> tuple[IO[bytes], int]:
+    """
+    Open the output file; with *resume*, keep its complete lines and say how many there are.
+
+    Returns:
+        The file, positioned at its end, and how many complete lines it holds
+        (how many input lines to skip).
+
+    Raises:
+        BatchIOError: The file cannot be opened, or its last complete line is
+            not a record of this command for that line number.
+    """
+    try:
+        if not resume or not Path(path).exists():
+            return Path(path).open("wb", buffering=0), 0
+        f = Path(path).open("r+b", buffering=0)  # noqa: SIM115 -- returned to the caller, who closes it
+    except OSError as e:
+        raise BatchIOError(f"{path}: cannot open for writing: {e.strerror or e}") from None
+    try:
+        count, end = _complete_lines(f)
+        if count:
+            _check_last(f, path, end, count)
+        f.truncate(end)
+        f.seek(end)
+    except BaseException:
+        f.close()
+        raise
+    return f, count
+
+
+def _complete_lines(f: IO[bytes]) -> tuple[int, int]:
+    # Count the newlines and find where the last complete line ends; a torn
+    # last line (no newline) is not counted and will be cut off.
+    count = 0
+    end = 0
+    offset = 0
+    f.seek(0)
+    while block := f.read(_BLOCK):
+        n = block.count(b"\n")
+        if n:
+            count += n
+            end = offset + block.rindex(b"\n") + 1
+        offset += len(block)
+    return count, end
+
+
+def _last_line(f: IO[bytes], end: int) -> bytes:
+    size = 1 << 16
+    while True:
+        start = max(0, end - 1 - size)
+        f.seek(start)
+        window = f.read(end - 1 - start)
+        cut = window.rfind(b"\n")
+        if cut >= 0 or start == 0:
+            return window[cut + 1 :]
+        size *= 4
+
+
+def _check_last(f: IO[bytes], path: str, end: int, count: int) -> None:
+    # Resuming onto some other file would silently skip input: refuse unless
+    # the last complete line is this command's record for line `count`.
+    line = _last_line(f, end)
+    try:
+        record = json.loads(line)
+        found = record.get("line") if isinstance(record, dict) else None
+    except ValueError:
+        found = None
+    if found != count:
+        raise BatchIOError(
+            f"{path}: cannot resume: line {count} is not the decision for input line {count}; "
+            "is it the output of 'lazada-eligibility batch'?"
+        )
+
+
+def file_size(stream: IO[bytes]) -> int | None:
+    """
+    Return the size of the file behind *stream*, or ``None`` for a pipe or terminal.
+    """
+    try:
+        st = os.fstat(stream.fileno())
+    except (OSError, ValueError, AttributeError):
+        return None
+    return st.st_size if stat.S_ISREG(st.st_mode) else None

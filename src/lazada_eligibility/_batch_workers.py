@@ -1,0 +1,316 @@
+"""
+The engine behind batch runs: deciding records one by one, in this process or in a pool.
+
+A :class:`Job` holds everything a worker needs; it is pickled once per
+worker process, which prepares the policy once. Records travel in chunks,
+with at most a few chunks per worker in flight, and results come back in
+input order. What a worker hands back is small: a decision with its parts
+(:meth:`Worker.decide`), or for the command line, the finished output line
+(:meth:`Worker.line`), which is far cheaper to send between processes than
+a decision's outcome tree.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import multiprocessing
+import multiprocessing.connection
+import os
+import pickle
+import signal
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import islice
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
+
+from ._batch_io import decision_record, dump_record, error_record, load_json
+from .exceptions import EligibilityError, FieldProblem, ValidationError
+from .models import Application
+from .policies import LAZADA_CROSS_BORDER
+from .policy import Policy, as_date
+
+if TYPE_CHECKING:
+    from .categories import CategoryTaxonomy
+    from .decision import Decision
+    from .platforms import PlatformCatalog
+    from .rules import Verdict
+    from .typing import EvidenceRegistry, ExchangeRates
+
+__all__ = [
+    "DEFAULT_CHUNK_SIZE",
+    "Decided",
+    "Job",
+    "Line",
+    "Worker",
+    "check_run",
+    "decide_lines",
+    "reason_codes",
+    "stream",
+]
+
+DEFAULT_CHUNK_SIZE: Final = 256
+"""Records per chunk handed to a worker process, enough to make the hand-over cheap."""
+
+# Chunks in flight per worker: one being decided, one waiting, so a worker
+# never idles while the parent collects results.
+_IN_FLIGHT: Final = 2
+
+Decided = tuple[int, "Decision | None", str | None, tuple[FieldProblem, ...], str | None]
+"""``(position, decision, error, problems, application id)``: one of decision and error is set."""
+
+Line = tuple[int, bytes, "Verdict | None", tuple[str, ...], str | None]
+"""``(position, output line, verdict, reason codes, error)``."""
+
+
+@attrs.frozen
+class Job:
+    """
+    Everything a worker needs, pickled once per worker process.
+    """
+
+    as_of: dt.date
+    policy: Policy
+    rates: ExchangeRates | None = None
+    registry: EvidenceRegistry | None = None
+    platforms: PlatformCatalog | None = None
+    categories: CategoryTaxonomy | None = None
+    lines: bool = False
+
+    @classmethod
+    def of(cls, as_of: object, policy: Policy | None, **options: Any) -> Job:  # noqa: ANN401 -- passed through to the fields
+        """
+        Build a job, checking *as_of* and *policy* (the default policy when ``None``).
+        """
+        policy = LAZADA_CROSS_BORDER if policy is None else policy
+        if not isinstance(policy, Policy):
+            msg = f"policy: expected a Policy, got {policy!r}"
+            raise TypeError(msg)
+        return cls(as_date(as_of), policy, **options)
+
+    def check_picklable(self) -> None:
+        """
+        Raise :class:`TypeError` naming the first part that cannot go to a worker process.
+        """
+        for name in ("policy", "rates", "registry", "platforms", "categories"):
+            try:
+                pickle.dumps(getattr(self, name))
+            except Exception as e:  # pickling fails in many ways
+                value = getattr(self, name)
+                msg = f"workers > 1 needs a picklable {name}, but {value!r} is not: {e}"
+                raise TypeError(msg) from e
+
+
+def reason_codes(decision: Decision) -> tuple[str, ...]:
+    """
+    Return the codes of the decision's reasons, each once, in the reasons' order.
+    """
+    return tuple(dict.fromkeys(r.code for r in decision.reasons))
+
+
+class _RecordError(Exception):
+    def __init__(
+        self, message: str, problems: tuple[FieldProblem, ...] = (), app_id: object = None
+    ) -> None:
+        super().__init__(message)
+        self.problems = problems
+        self.app_id = app_id if isinstance(app_id, str) else None
+
+
+def _application(item: object) -> Application:
+    if isinstance(item, Application):
+        return item
+    if isinstance(item, str | bytes):
+        try:
+            item = load_json(item)
+        except ValueError as e:
+            raise _RecordError(str(e)) from None
+    if isinstance(item, Mapping):
+        try:
+            return Application.from_dict(item)
+        except ValidationError as e:
+            raise _RecordError(str(e), e.problems, item.get("id")) from None
+    msg = f"expected an application as a JSON object, got {type(item).__name__} {item!r:.80}"
+    raise _RecordError(msg)
+
+
+class Worker:
+    """
+    Decides records against a policy prepared once.
+    """
+
+    __slots__ = ("_as_of", "_evaluate", "one")
+
+    def __init__(self, job: Job) -> None:
+        prepared = job.policy.prepare(
+            platforms=job.platforms,
+            categories=job.categories,
+            rates=job.rates,
+            registry=job.registry,
+        )
+        self._evaluate = prepared.evaluate
+        self._as_of = job.as_of
+        self.one = self.line if job.lines else self.decide
+
+    def run(self, start: int, items: list[object]) -> list[Any]:  # pragma: no cover -- in workers
+        """
+        Decide a chunk whose first record is at position *start*.
+        """
+        one = self.one
+        return [one(position, item) for position, item in enumerate(items, start)]
+
+    def _decision(self, item: object) -> Decision:
+        application = _application(item)
+        try:
+            return self._evaluate(application, as_of=self._as_of)
+        except EligibilityError as e:
+            # A rule or registry refused this record (say, a store id its
+            # platform cannot read); the record fails, the run goes on.
+            problems = e.problems if isinstance(e, ValidationError) else ()
+            raise _RecordError(str(e), problems, application.id) from None
+
+    def decide(self, position: int, item: object) -> Decided:
+        """
+        Decide one record; a bad one gives its problem instead of a decision.
+        """
+        try:
+            decision = self._decision(item)
+        except _RecordError as e:
+            return position, None, str(e), e.problems, e.app_id
+        return position, decision, None, (), decision.application_id
+
+    def line(self, position: int, item: object) -> Line:
+        """
+        Decide one record and return its output line with what the summary counts.
+        """
+        try:
+            decision = self._decision(item)
+        except _RecordError as e:
+            record = error_record(position, str(e), e.problems, e.app_id)
+            return position, dump_record(record), None, (), str(e)
+        record = decision_record(position, decision.to_dict())
+        codes = tuple(dict.fromkeys(r["code"] for r in record["reasons"]))
+        return position, dump_record(record), decision.verdict, codes, None
+
+
+def decide_lines(
+    lines: Iterable[bytes],
+    *,
+    as_of: dt.date,
+    policy: Policy | None = None,
+    workers: int | None = 1,
+    rates: ExchangeRates | None = None,
+    registry: EvidenceRegistry | None = None,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    start: int = 1,
+) -> Iterator[Line]:
+    """
+    Decide JSON Lines; yield ``(line, output line, verdict, reason codes, error)`` in order.
+
+    The command line's engine: the output line is made where the decision
+    is, so a worker process hands back bytes rather than a decision tree to
+    pickle.
+    """
+    job = Job.of(as_of, policy, rates=rates, registry=registry, lines=True)
+    return stream(lines, job, check_run(workers, chunk_size, start), chunk_size, start)
+
+
+def check_run(workers: int | None, chunk_size: int, start: int) -> int:
+    """
+    Check the run's options; return the number of workers (``None``: one per available CPU).
+    """
+    if workers is None:
+        workers = available_cpus()
+    for name, value in (("workers", workers), ("chunk_size", chunk_size), ("start", start)):
+        if type(value) is not int or value < 1:
+            msg = f"{name} must be a positive whole number, got {value!r}"
+            raise ValueError(msg)
+    return workers
+
+
+def available_cpus() -> int:
+    """
+    Return how many CPUs this process may run on.
+    """
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover -- macOS and Windows lack sched_getaffinity
+        return os.cpu_count() or 1
+
+
+def stream(
+    items: Iterable[object], job: Job, workers: int, chunk_size: int, start: int
+) -> Iterator[Any]:
+    """
+    Decide *items* in order: here for one worker, else in a pool of *workers* processes.
+    """
+    if workers == 1:
+        return _inline(items, job, start)
+    job.check_picklable()
+    return _pooled(items, job, workers, chunk_size, start)
+
+
+def _inline(items: Iterable[object], job: Job, start: int) -> Iterator[Any]:
+    one = Worker(job).one
+    for position, item in enumerate(items, start):
+        yield one(position, item)
+
+
+# The worker process's own state: the prepared policy, set by the initializer.
+_STATE: dict[str, Worker] = {}
+
+
+def _start_worker(job: Job) -> None:  # pragma: no cover -- runs in the worker processes
+    # Ctrl-C is the parent's to handle: it stops handing out chunks and
+    # shuts the pool down; workers printing tracebacks would only add noise.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A parent killed outright (SIGKILL, the OOM killer) cannot shut the
+    # pool down, and its workers would wait for work forever: leave with it.
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent.sentinel,), daemon=True).start()
+    _STATE["worker"] = Worker(job)
+
+
+def _exit_with(sentinel: int) -> None:  # pragma: no cover -- runs in the worker processes
+    multiprocessing.connection.wait([sentinel])
+    os._exit(1)
+
+
+def _run_chunk(start: int, items: list[object]) -> list[Any]:  # pragma: no cover -- in workers
+    return _STATE["worker"].run(start, items)
+
+
+def _pooled(
+    items: Iterable[object], job: Job, workers: int, chunk_size: int, start: int
+) -> Iterator[Any]:
+    # "spawn" everywhere: the same behaviour on Linux, macOS and Windows, no
+    # fork of a process that may hold threads or open connections, and a
+    # proof that everything handed to the workers really pickles.
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_start_worker, initargs=(job,)
+    )
+    source = iter(items)
+    pending: collections.deque[Future[list[Any]]] = collections.deque()
+    position = start
+
+    def submit() -> None:
+        nonlocal position
+        chunk = list(islice(source, chunk_size))
+        if chunk:
+            pending.append(pool.submit(_run_chunk, position, chunk))
+            position += len(chunk)
+
+    try:
+        for _ in range(workers * _IN_FLIGHT):
+            submit()
+        while pending:
+            done = pending.popleft().result()
+            submit()
+            yield from done
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
