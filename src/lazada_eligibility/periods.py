@@ -96,21 +96,7 @@ class Month:
             raise ValidationError.single(
                 "month", f"expected a month such as '2026-09', got {text!r}"
             )
-        year: int | None = None
-        month: int | None = None
-        if match := _NUMERIC.match(text) or _CJK.match(text):
-            year, month = int(match[1]), int(match[2])
-        elif match := _NAMED.match(text):
-            year, month = int(match[2]), _MONTH_NAMES.month(match[1])
-        elif match := _NAMED_YEAR_FIRST.match(text):
-            year, month = int(match[1]), _MONTH_NAMES.month(match[2])
-        if year is None or month is None or not 1 <= month <= 12 or year < 1:
-            raise ValidationError.single(
-                "month",
-                "expected a month such as '2026-09', '2026/9', 'Sep 2026', "
-                f"'September 2026' or '2026年9月', got {text!r}",
-            )
-        return cls(year, month)
+        return _parse_text(text)
 
     @property
     def first_day(self) -> dt.date:
@@ -164,6 +150,26 @@ class Month:
 
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_text(text: str) -> Month:
+    # Exports and JSON repeat the same few month strings; parse each once.
+    year: int | None = None
+    month: int | None = None
+    if match := _NUMERIC.match(text) or _CJK.match(text):
+        year, month = int(match[1]), int(match[2])
+    elif match := _NAMED.match(text):
+        year, month = int(match[2]), _MONTH_NAMES.month(match[1])
+    elif match := _NAMED_YEAR_FIRST.match(text):
+        year, month = int(match[1]), _MONTH_NAMES.month(match[2])
+    if year is None or month is None or not 1 <= month <= 12 or year < 1:
+        raise ValidationError.single(
+            "month",
+            "expected a month such as '2026-09', '2026/9', 'Sep 2026', "
+            f"'September 2026' or '2026年9月', got {text!r}",
+        )
+    return Month(year, month)
 
 
 @functools.lru_cache(maxsize=4096)
