@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import sqlite3
 import threading
 
 import pytest
@@ -77,21 +76,6 @@ class RacedRegistry(PlainRegistry):
             rival, self.rival = self.rival, None
             self.inner.claim(rival)
         return super().claim(application, decision=decision)
-
-
-@pytest.fixture
-def connect():
-    """Open raw SQLite connections to a registry file; they are closed after the test."""
-    opened = []
-
-    def open_connection(path, **options):
-        conn = sqlite3.connect(path, **options)
-        opened.append(conn)
-        return conn
-
-    yield open_connection
-    for conn in opened:
-        conn.close()
 
 
 @pytest.fixture(params=["memory", "sqlite", "plain"])

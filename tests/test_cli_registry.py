@@ -7,7 +7,6 @@ from __future__ import annotations
 import functools
 import io
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -19,21 +18,6 @@ from lazada_eligibility.registry import RegistryBusyError, SqliteRegistry
 EXAMPLES = Path(__file__).parent.parent / "examples"
 ELIGIBLE = str(EXAMPLES / "eligible.json")  # APP-2026-0001, Amazon US store A2X9K4PLMN7Q
 STORE = "amazon.com/a2x9k4plmn7q"
-
-
-@pytest.fixture
-def connect():
-    """Open raw SQLite connections to a registry file; they are closed after the test."""
-    opened = []
-
-    def open_connection(path, **options):
-        conn = sqlite3.connect(path, **options)
-        opened.append(conn)
-        return conn
-
-    yield open_connection
-    for conn in opened:
-        conn.close()
 
 
 @pytest.fixture

@@ -64,21 +64,6 @@ def decision_for(application_id: str | None, verdict: Verdict = Verdict.PASS) ->
     )
 
 
-@pytest.fixture
-def connect():
-    """Open raw SQLite connections to a registry file; they are closed after the test."""
-    opened = []
-
-    def open_connection(path, **options):
-        conn = sqlite3.connect(path, **options)
-        opened.append(conn)
-        return conn
-
-    yield open_connection
-    for conn in opened:
-        conn.close()
-
-
 @pytest.fixture(params=["memory", "sqlite"])
 def registry(request, tmp_path):
     """Each registry of the library, with a clock that ticks once per claim."""

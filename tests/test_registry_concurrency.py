@@ -86,21 +86,6 @@ def kind(application_id: str) -> str:
     return "thread" if int(application_id[1:].split("-", maxsplit=1)[0]) < THREADS else "process"
 
 
-@pytest.fixture
-def connect():
-    """Open raw SQLite connections to a registry file; they are closed after the test."""
-    opened = []
-
-    def open_connection(path, **options):
-        conn = sqlite3.connect(path, **options)
-        opened.append(conn)
-        return conn
-
-    yield open_connection
-    for conn in opened:
-        conn.close()
-
-
 class TestRace:
     def test_threads_and_processes_racing(self, tmp_path):
         """8 threads and 4 processes over 1,000 records: one holder each, nothing partial or lost."""
