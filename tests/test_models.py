@@ -198,3 +198,37 @@ class TestApplication:
         """Arbitrary JSON-like input gives an Application or a ValidationError, never another error."""
         with contextlib.suppress(ValidationError):
             Application.from_dict(data)
+
+
+class TestFastPath:
+    @given(applications())
+    def test_same_result_as_the_thorough_path(self, app):
+        """Canonical documents build the same application on both paths."""
+        from lazada_eligibility.models import _fast_application
+
+        data = json.loads(json.dumps(app.to_dict()))
+        assert Application._read(data) == _fast_application(data)
+
+    @given(
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+            lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+                st.sampled_from(["applicant", "category", "stores", "id", "market", "platform",
+                                 "store_id", "turnover", "month", "amount", "currency", "name",
+                                 "owner"]),
+                inner, max_size=6),
+            max_leaves=14,
+        )
+    )  # fmt: skip
+    def test_never_accepts_what_the_thorough_path_refuses(self, data):
+        """Whenever the thorough path refuses a document, the fast path refuses it too."""
+        from lazada_eligibility.models import _fast_application, _NotCanonical
+
+        try:
+            expected = Application._read(data)
+        except ValidationError:
+            with pytest.raises(_NotCanonical):
+                _fast_application(data)
+        else:
+            with contextlib.suppress(_NotCanonical):
+                assert expected == _fast_application(data)
