@@ -22,7 +22,8 @@ from .exceptions import PolicyError, ValidationError
 from .models import Application
 from .platforms import DEFAULT_PLATFORMS, PlatformCatalog
 from .rules import Level, Rule, Verdict
-from .rules._core import VERDICTS, Compiled, Context, Env
+from .rules._codegen import Program, generate
+from .rules._core import VERDICTS, Env
 
 if TYPE_CHECKING:
     from .decision import Decision
@@ -97,6 +98,11 @@ class Policy:
     _lock: threading.Lock = attrs.field(
         init=False, eq=False, hash=False, repr=False, factory=threading.Lock
     )
+    # The last prepared form with the arguments it was asked for, so that a
+    # run of calls with the same arguments skips the lookup in _prepared.
+    _last: tuple[object, object, object, object, PreparedPolicy] | None = attrs.field(
+        init=False, eq=False, hash=False, repr=False, default=None
+    )
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_digest", hashlib.sha256(self.canonical().encode()).hexdigest())
@@ -148,19 +154,29 @@ class Policy:
 
         .. versionadded:: 0.1.0
         """
+        last = self._last
+        if (
+            last is not None
+            and last[0] is platforms
+            and last[1] is categories
+            and last[2] is rates
+            and last[3] is registry
+        ):
+            return last[4]
+        asked = (platforms, categories, rates, registry)
         platforms = DEFAULT_PLATFORMS if platforms is None else platforms
         categories = LAZADA_CATEGORIES if categories is None else categories
         key = (id(platforms), id(categories), id(rates), id(registry))
         cache = self._prepared
         found = cache.get(key)
-        if found is not None and found.holds(platforms, categories, rates, registry):
-            return found
-        prepared = PreparedPolicy(self, Env(platforms, categories, rates, registry))
-        with self._lock:
-            cache[key] = prepared
-            while len(cache) > _PREPARED_KEEP:
-                cache.popitem(last=False)
-        return prepared
+        if found is None or not found.holds(platforms, categories, rates, registry):
+            found = PreparedPolicy(self, Env(platforms, categories, rates, registry))
+            with self._lock:
+                cache[key] = found
+                while len(cache) > _PREPARED_KEEP:
+                    cache.popitem(last=False)
+        object.__setattr__(self, "_last", (*asked, found))
+        return found
 
     def check(
         self,
@@ -177,6 +193,15 @@ class Policy:
 
         .. versionadded:: 0.1.0
         """
+        last = self._last  # prepare()'s first test, inlined: this is the hot path
+        if (
+            last is not None
+            and last[2] is rates
+            and last[3] is registry
+            and last[0] is platforms
+            and last[1] is categories
+        ):
+            return last[4].check(application, as_of=as_of)
         prepared = self.prepare(
             platforms=platforms, categories=categories, rates=rates, registry=registry
         )
@@ -197,6 +222,15 @@ class Policy:
 
         .. versionadded:: 0.1.0
         """
+        last = self._last  # prepare()'s first test, inlined: this is the hot path
+        if (
+            last is not None
+            and last[2] is rates
+            and last[3] is registry
+            and last[0] is platforms
+            and last[1] is categories
+        ):
+            return last[4].evaluate(application, as_of=as_of)
         prepared = self.prepare(
             platforms=platforms, categories=categories, rates=rates, registry=registry
         )
@@ -207,16 +241,31 @@ class PreparedPolicy:
     """
     A policy compiled against one environment; evaluate it as often as you like.
 
+    Preparing writes the rule tree out as straight-line Python (from the
+    rule values the factories validated, never from user text) with its
+    lookups resolved; :meth:`check` and :meth:`evaluate` then only run it.
+
+    Example:
+        >>> import datetime as dt
+        >>> from lazada_eligibility import LAZADA_CROSS_BORDER, Application
+        >>> prepared = LAZADA_CROSS_BORDER.prepare()
+        >>> prepared.check(Application("Seller Co.", "mobiles", []), as_of=dt.date(2026, 11, 28))
+        <Verdict.FAIL: 'fail'>
+
     .. versionadded:: 0.1.0
     """
 
-    __slots__ = ("_check", "_compiled", "env", "policy")
+    __slots__ = ("_check", "_decision", "_explain", "_program", "env", "policy")
 
     def __init__(self, policy: Policy, env: Env) -> None:
+        from .decision import Decision  # noqa: PLC0415 -- decision sits above policy
+
+        self._decision = Decision
         self.policy = policy
         self.env = env
-        self._compiled: Compiled = policy.rule.compile(env)
-        self._check = self._compiled.check
+        self._program: Program = generate(policy.rule, env)
+        self._check = self._program.check
+        self._explain = self._program.explain
 
     def holds(self, *things: object) -> bool:
         """
@@ -229,30 +278,31 @@ class PreparedPolicy:
     def check(self, application: Application, *, as_of: dt.date) -> Verdict:
         """
         Return only the verdict for *application* as of *as_of*.
+
+        Always the verdict :meth:`evaluate` gives, found with less work: it
+        stops at the first store that passes and builds no outcome.
         """
         if type(application) is not Application:
             _not_application(application)
         if type(as_of) is not dt.date:
             as_of = as_date(as_of)
-        return VERDICTS[self._check(None, None, application, as_of)]
+        return VERDICTS[self._check(application, as_of)]
 
     def evaluate(self, application: Application, *, as_of: dt.date) -> Decision:
         """
         Decide *application* as of *as_of*, with the whole outcome tree.
         """
-        from .decision import Decision  # noqa: PLC0415 -- decision sits above policy
-
         if type(application) is not Application:
             _not_application(application)
-        as_of = as_date(as_of)
-        outcome = self._compiled.explain(None, None, Context(self.env, application, as_of))
+        if type(as_of) is not dt.date:
+            as_of = as_date(as_of)
         policy = self.policy
-        return Decision(
+        return self._decision(
             policy_id=policy.id,
             policy_version=policy.version,
-            policy_digest=policy.digest,
+            policy_digest=policy._digest,  # noqa: SLF001 -- the property, one call less
             as_of=as_of,
-            outcome=outcome,
+            outcome=self._explain(application, as_of),
             application_id=application.id,
         )
 

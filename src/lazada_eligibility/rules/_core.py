@@ -104,7 +104,7 @@ class Level(enum.Enum):
         return f"an {self.value}" if self.value[0] in "aeiou" else f"a {self.value}"
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)  # no __weakref__ slot: see _OutcomeBuilder
 class Outcome:
     """
     What one rule said about one subject, and why.
@@ -141,6 +141,55 @@ class Outcome:
         for child in self.children:
             found.extend(child.walk())
         return found
+
+
+class _OutcomeBuilder:
+    """
+    Builds an :class:`Outcome` at a third of the cost of ``Outcome(...)``.
+
+    A frozen attrs class sets each field through ``object.__setattr__``; a
+    decision builds a few dozen outcomes, and those calls were a third of
+    its time. This class has the very same slots, fills them with plain
+    stores, then becomes an ``Outcome`` by ``__class__`` assignment, which
+    CPython allows between classes of identical layout (hence no
+    ``__weakref__`` slot on Outcome: CPython's layout check rejects one).
+    The generated explain functions call it with already-valid values.
+    """
+
+    __slots__ = ("children", "code", "facts", "rule", "subject", "verdict")
+
+    def __init__(  # noqa: PLR0917 -- Outcome's own positional signature
+        self,
+        rule: str,
+        verdict: Verdict,
+        code: str,
+        subject: str,
+        facts: Mapping[str, Any],
+        children: tuple[Outcome, ...],
+    ) -> None:
+        self.rule = rule
+        self.verdict = verdict
+        self.code = code
+        self.subject = subject
+        self.facts = facts
+        self.children = children
+        self.__class__ = Outcome  # type: ignore[assignment]  # noqa: PLE0237 -- see the class doc
+
+
+def _outcome_maker() -> Callable[..., Outcome]:
+    # Should a future attrs lay Outcome out differently, fall back to the
+    # class itself: slower, never wrong.
+    args: tuple[Any, ...] = ("all", Verdict.PASS, "all.pass", "", {}, ())
+    try:
+        probe: object = _OutcomeBuilder(*args)
+    except TypeError:
+        return Outcome
+    same = type(probe) is Outcome and probe == Outcome(*args)
+    return _OutcomeBuilder if same else Outcome  # type: ignore[return-value]
+
+
+make_outcome: Final = _outcome_maker()
+"""``make_outcome(rule, verdict, code, subject, facts, children) -> Outcome``, fast."""
 
 
 class Context:

@@ -151,6 +151,20 @@ def _mode(mode: str, allowed: tuple[str, ...] = CATEGORY_MODES) -> str:
     return mode
 
 
+def _related(taxonomy: CategoryTaxonomy, mode: str, applied: str, category: str) -> bool:
+    # Both are known ids or groups, and differ.
+    if mode == "exact":
+        return False
+    if taxonomy.is_group(category):
+        # Turnover labelled with a group (say 3c-digital) is within no single
+        # category, but its top level is the group itself.
+        same_top = mode != "within" and not taxonomy.is_group(applied)
+        return same_top and taxonomy.match_key(applied) == category
+    if mode == "within" or taxonomy.is_group(applied):
+        return taxonomy.is_within(category, applied)
+    return taxonomy.match_key(category) == taxonomy.match_key(applied)
+
+
 def category_matcher(taxonomy: CategoryTaxonomy, mode: str) -> Any:
     """
     Return ``match(applied, category) -> 0/1/2`` for *mode*, memoised.
@@ -165,11 +179,9 @@ def category_matcher(taxonomy: CategoryTaxonomy, mode: str) -> Any:
     def compute(applied: str, category: str | None) -> int:
         if category is None or not known(category) or not known(applied):
             return REVIEW
-        if mode == "exact":
-            return PASS if category == applied else FAIL
-        if mode == "within" or taxonomy.is_group(applied) or taxonomy.is_group(category):
-            return PASS if taxonomy.is_within(category, applied) else FAIL
-        return PASS if taxonomy.match_key(category) == taxonomy.match_key(applied) else FAIL
+        if category == applied or _related(taxonomy, mode, applied, category):
+            return PASS
+        return FAIL
 
     def match(applied: str, category: str | None) -> int:
         key = (applied, category)
@@ -184,7 +196,10 @@ def category_matcher(taxonomy: CategoryTaxonomy, mode: str) -> Any:
     return match
 
 
-def _store_categories(store: Store) -> list[str | None]:
+def store_categories(store: Store) -> list[str | None]:
+    """
+    The distinct categories of *store*'s records, in order; its own when it has none.
+    """
     found: dict[str | None, None] = {}
     for record in store.turnover:
         found[record.category or store.category] = None
@@ -217,7 +232,7 @@ class CategoryMatches(LeafRule):
 
         def verdict(s: Store, applied: str) -> tuple[int, str | None]:
             result, which = FAIL, None
-            for c in _store_categories(s):
+            for c in store_categories(s):
                 v = match(applied, c)
                 if v > result:
                     result, which = v, c
@@ -241,7 +256,7 @@ class CategoryMatches(LeafRule):
                 facts["category"] = which if match(applied, applied) != REVIEW else applied
             else:
                 code = "category.mismatch"
-                facts["categories"] = tuple(sorted(c for c in _store_categories(s) if c))
+                facts["categories"] = tuple(sorted(c for c in store_categories(s) if c))
             return Outcome("category_matches", VERDICTS[v], code, subject, facts)
 
         return Compiled(check, explain)
