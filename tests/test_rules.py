@@ -172,6 +172,7 @@ class TestValues:
             lambda: min_turnover(Money(-1, "USD")),
             lambda: min_turnover(Money(1, "USD"), "nearby"),
             lambda: each_month(min_turnover(Money(1, "USD")), window=0),
+            lambda: each_month(min_turnover(Money(1, "USD")), window=121),
             lambda: each_month(min_turnover(Money(1, "USD")), lag_days=28),
             lambda: prohibited_categories(),
             lambda: prohibited_categories(""),

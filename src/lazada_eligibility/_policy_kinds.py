@@ -37,6 +37,7 @@ from .rules import (
     platform_kind,
     prohibited_categories,
 )
+from .rules._quantifiers import MAX_WINDOW
 
 __all__ = ["KINDS", "PARAM_TYPES", "REQUIRED", "RuleKind", "RuleParam", "register"]
 
@@ -54,7 +55,6 @@ PARAM_TYPES: Final = (
 """What a parameter may hold; see :class:`RuleParam`."""
 
 KIND_NAME: Final = re.compile(r"[a-z][a-z0-9_]*")
-MAX_WINDOW: Final = 120
 
 
 class _Required:

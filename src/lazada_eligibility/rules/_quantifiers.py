@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     from ..models import Application, Store
 
 
+MAX_WINDOW: Final = 120
+"""The longest review window, in months: ten years."""
+
 __all__ = ["any_store", "combined_stores", "each_month", "every_store"]
 
 _CODES: Final = {
@@ -277,8 +280,10 @@ def each_month(rule: Rule[StoreMonth], window: int = 3, lag_days: int = 0) -> Ru
     .. versionadded:: 0.1.0
     """
     _expect("each_month", rule, Level.MONTH)
-    if type(window) is not int or window < 1:
-        raise PolicyError(f"each_month(): window must be a whole number >= 1, got {window!r}")
+    if type(window) is not int or not 1 <= window <= MAX_WINDOW:
+        raise PolicyError(
+            f"each_month(): window must be a whole number from 1 to {MAX_WINDOW}, got {window!r}"
+        )
     if type(lag_days) is not int or not 0 <= lag_days <= 27:
         raise PolicyError(f"each_month(): lag_days must be a whole number 0-27, got {lag_days!r}")
     return EachMonth(rule, window, lag_days)
