@@ -60,6 +60,10 @@ intersphinx_mapping = {
         "https://dateutil.readthedocs.io/en/stable/",
         "_inventories/dateutil.inv",
     ),
+    "hypothesis": (
+        "https://hypothesis.readthedocs.io/en/latest/",
+        "_inventories/hypothesis.inv",
+    ),
 }
 
 doctest_global_setup = """
@@ -69,6 +73,7 @@ import lazada_eligibility as le
 from lazada_eligibility import *
 from lazada_eligibility.rules import *
 from lazada_eligibility.policies import lazada_cross_border
+from lazada_eligibility.testing import make_application, make_store, AS_OF
 """
 
 doctest_default_flags = (

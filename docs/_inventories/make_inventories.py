@@ -22,6 +22,7 @@ PROJECTS = {
     "attrs": ("attrs", "stable"),
     "babel": ("Babel", "latest"),
     "dateutil": ("dateutil", "stable"),
+    "hypothesis": ("Hypothesis", "latest"),
 }
 
 
