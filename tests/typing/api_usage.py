@@ -1,5 +1,5 @@
 """
-The public API as a user writes against it; checked by mypy --strict, not run.
+The public API as a user writes against it; checked by mypy and pyright (strict), not run.
 
 Lines marked ``# type: ignore[...]`` must stay errors: with
 ``warn_unused_ignores`` mypy fails if a misuse stops being caught.
