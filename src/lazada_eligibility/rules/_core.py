@@ -401,6 +401,9 @@ def _label(r: Rule[Any], parent: type) -> str:
 @attrs.frozen(repr=False)
 class _Junction(Rule[S]):
     rules: tuple[Rule[S], ...]
+    # Kleene "and" and "or" differ only in which verdict decides at once
+    # (FAIL for "and", PASS for "or") and in which way the others combine.
+    _decisive: ClassVar[int]
 
     def children(self) -> tuple[Rule[Any], ...]:
         return self.rules
@@ -412,6 +415,35 @@ class _Junction(Rule[S]):
     def __repr__(self) -> str:
         return str(self)
 
+    def to_doc(self) -> dict[str, Any]:
+        return {self.kind: [r.to_doc() for r in self.rules]}
+
+    def compile(self, env: Env) -> Compiled:
+        parts = [r.compile(env) for r in self.rules]
+        checks = tuple(p.check for p in parts)
+        explains = tuple(p.explain for p in parts)
+        decisive, kind = self._decisive, self.kind
+        combine = min if decisive == FAIL else max
+        otherwise = PASS - decisive  # what an empty run of the others gives
+        codes = _JUNCTION_CODES[kind]
+
+        def check(s: Any, m: Any, app: Application, as_of: dt.date) -> int:
+            result = otherwise
+            for c in checks:
+                v = c(s, m, app, as_of)
+                if v == decisive:
+                    return v
+                if v == REVIEW:
+                    result = REVIEW
+            return result
+
+        def explain(s: Any, m: Any, ctx: Context) -> Outcome:
+            children = tuple(e(s, m, ctx) for e in explains)
+            v = combine(_RANK[c.verdict] for c in children)
+            return Outcome(kind, VERDICTS[v], codes[v], children[0].subject, {}, children)
+
+        return Compiled(check, explain)
+
 
 @attrs.frozen(repr=False)
 class AllOf(_Junction[S]):
@@ -420,46 +452,10 @@ class AllOf(_Junction[S]):
     """
 
     kind: ClassVar[str] = "all"
+    _decisive: ClassVar[int] = FAIL
 
     def __str__(self) -> str:
         return " & ".join(_label(r, AllOf) for r in self.rules)
-
-    def to_doc(self) -> dict[str, Any]:
-        return {"all": [r.to_doc() for r in self.rules]}
-
-    def compile(self, env: Env) -> Compiled:
-        parts = [r.compile(env) for r in self.rules]
-        checks = tuple(p.check for p in parts)
-        explains = tuple(p.explain for p in parts)
-        if len(checks) == 2:
-            first, second = checks
-
-            def check(s: Any, m: Any, app: Application, as_of: dt.date) -> int:
-                v = first(s, m, app, as_of)
-                if not v:
-                    return v
-                w = second(s, m, app, as_of)
-                return min(w, v)
-        else:
-
-            def check(s: Any, m: Any, app: Application, as_of: dt.date) -> int:
-                result = PASS
-                for c in checks:
-                    v = c(s, m, app, as_of)
-                    if v < result:
-                        if not v:
-                            return v
-                        result = v
-                return result
-
-        def explain(s: Any, m: Any, ctx: Context) -> Outcome:
-            children = tuple(e(s, m, ctx) for e in explains)
-            v = min(_RANK[c.verdict] for c in children)
-            return Outcome(
-                "all", VERDICTS[v], _JUNCTION_CODES["all"][v], children[0].subject, {}, children
-            )
-
-        return Compiled(check, explain)
 
 
 @attrs.frozen(repr=False)
@@ -469,36 +465,10 @@ class AnyOf(_Junction[S]):
     """
 
     kind: ClassVar[str] = "any"
+    _decisive: ClassVar[int] = PASS
 
     def __str__(self) -> str:
         return " | ".join(_label(r, AnyOf) for r in self.rules)
-
-    def to_doc(self) -> dict[str, Any]:
-        return {"any": [r.to_doc() for r in self.rules]}
-
-    def compile(self, env: Env) -> Compiled:
-        parts = [r.compile(env) for r in self.rules]
-        checks = tuple(p.check for p in parts)
-        explains = tuple(p.explain for p in parts)
-
-        def check(s: Any, m: Any, app: Application, as_of: dt.date) -> int:
-            result = FAIL
-            for c in checks:
-                v = c(s, m, app, as_of)
-                if v > result:
-                    if v == PASS:
-                        return v
-                    result = v
-            return result
-
-        def explain(s: Any, m: Any, ctx: Context) -> Outcome:
-            children = tuple(e(s, m, ctx) for e in explains)
-            v = max(_RANK[c.verdict] for c in children)
-            return Outcome(
-                "any", VERDICTS[v], _JUNCTION_CODES["any"][v], children[0].subject, {}, children
-            )
-
-        return Compiled(check, explain)
 
 
 @attrs.frozen(repr=False)

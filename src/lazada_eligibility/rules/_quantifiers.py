@@ -76,73 +76,60 @@ class _StoreQuantifier(Rule[Any]):
 
 
 @attrs.frozen(repr=False)
-class AnyStore(_StoreQuantifier):
-    """
-    Some store passes *rule*.
-    """
-
-    kind: ClassVar[str] = "any_store"
+class _EachStore(_StoreQuantifier):
+    # Kleene "or" (any_store) or "and" (every_store) over the stores; no
+    # store at all fails either way.
+    _decisive: ClassVar[int]
 
     def compile(self, env: Env) -> Compiled:
         inner = self.rule.compile(env)
         inner_check, inner_explain = inner.check, inner.explain
-        codes = _CODES["any_store"]
+        decisive, kind = self._decisive, self.kind
+        combine = min if decisive == FAIL else max
+        otherwise = PASS - decisive
+        codes = _CODES[kind]
 
         def check(s: object, m: object, app: Application, as_of: dt.date) -> int:
-            result = FAIL
+            if not app.stores:
+                return FAIL
+            result = otherwise
             for store in app.stores:
                 v = inner_check(store, None, app, as_of)
-                if v > result:
-                    if v == PASS:
-                        return v
-                    result = v
+                if v == decisive:
+                    return v
+                if v == REVIEW:
+                    result = REVIEW
             return result
 
         def explain(s: object, m: object, ctx: Context) -> Outcome:
             app = ctx.application
             children = tuple(inner_explain(store, None, ctx) for store in app.stores)
             if not children:
-                return Outcome("any_store", VERDICTS[FAIL], "stores.none", _app_subject(app))
-            v = max(c.verdict.rank for c in children)
-            return Outcome("any_store", VERDICTS[v], codes[v], _app_subject(app), {}, children)
+                return Outcome(kind, VERDICTS[FAIL], "stores.none", _app_subject(app))
+            v = combine(c.verdict.rank for c in children)
+            return Outcome(kind, VERDICTS[v], codes[v], _app_subject(app), {}, children)
 
         return Compiled(check, explain)
 
 
 @attrs.frozen(repr=False)
-class EveryStore(_StoreQuantifier):
+class AnyStore(_EachStore):
+    """
+    Some store passes *rule*.
+    """
+
+    kind: ClassVar[str] = "any_store"
+    _decisive: ClassVar[int] = PASS
+
+
+@attrs.frozen(repr=False)
+class EveryStore(_EachStore):
     """
     Every store passes *rule* (and there is at least one).
     """
 
     kind: ClassVar[str] = "every_store"
-
-    def compile(self, env: Env) -> Compiled:
-        inner = self.rule.compile(env)
-        inner_check, inner_explain = inner.check, inner.explain
-        codes = _CODES["every_store"]
-
-        def check(s: object, m: object, app: Application, as_of: dt.date) -> int:
-            if not app.stores:
-                return FAIL
-            result = PASS
-            for store in app.stores:
-                v = inner_check(store, None, app, as_of)
-                if v < result:
-                    if v == FAIL:
-                        return v
-                    result = v
-            return result
-
-        def explain(s: object, m: object, ctx: Context) -> Outcome:
-            app = ctx.application
-            children = tuple(inner_explain(store, None, ctx) for store in app.stores)
-            if not children:
-                return Outcome("every_store", VERDICTS[FAIL], "stores.none", _app_subject(app))
-            v = min(c.verdict.rank for c in children)
-            return Outcome("every_store", VERDICTS[v], codes[v], _app_subject(app), {}, children)
-
-        return Compiled(check, explain)
+    _decisive: ClassVar[int] = FAIL
 
 
 def any_store(rule: Rule[Store]) -> Rule[Application]:
