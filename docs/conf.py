@@ -66,15 +66,9 @@ intersphinx_mapping = {
     ),
 }
 
-doctest_global_setup = """
-import datetime as dt
-from decimal import Decimal
-import lazada_eligibility as le
-from lazada_eligibility import *
-from lazada_eligibility.rules import *
-from lazada_eligibility.policies import lazada_cross_border
-from lazada_eligibility.testing import make_application, make_store, AS_OF
-"""
+# No global setup: every example imports what it uses, so that it works when
+# a reader pastes it (tests/test_docs_examples.py runs each page that way).
+doctest_global_setup = ""
 
 doctest_default_flags = (
     __import__("doctest").ELLIPSIS
