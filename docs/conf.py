@@ -31,6 +31,9 @@ myst_heading_anchors = 3
 
 html_theme = "furo"
 html_title = "lazada_eligibility"
+# Example output wraps instead of scrolling sideways (see the file).
+html_static_path = ["_static"]
+html_css_files = ["custom.css"]
 
 autodoc_typehints = "description"
 autodoc_member_order = "bysource"
