@@ -111,16 +111,11 @@ def _bound_and_loaded(source: str) -> tuple[set[str], set[str]]:
             (loaded if isinstance(node.ctx, ast.Load) else bound).add(node.id)
         elif isinstance(node, ast.Import | ast.ImportFrom):
             bound.update((a.asname or a.name).split(".")[0] for a in node.names)
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) or (
+            isinstance(node, ast.ExceptHandler) and node.name
+        ):
             bound.add(node.name)
-            if not isinstance(node, ast.ClassDef):
-                args = node.args
-                every = [*args.posonlyargs, *args.args, *args.kwonlyargs]
-                every += [a for a in (args.vararg, args.kwarg) if a is not None]
-                bound.update(a.arg for a in every)
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            bound.add(node.name)
-        elif isinstance(node, ast.arg):
+        elif isinstance(node, ast.arg):  # parameters of functions and lambdas
             bound.add(node.arg)
     return bound, loaded
 
