@@ -31,6 +31,9 @@ myst_heading_anchors = 3
 
 html_theme = "furo"
 html_title = "lazada_eligibility"
+# Example output wraps instead of scrolling sideways (see the file).
+html_static_path = ["_static"]
+html_css_files = ["custom.css"]
 
 autodoc_typehints = "description"
 autodoc_member_order = "bysource"
@@ -66,15 +69,9 @@ intersphinx_mapping = {
     ),
 }
 
-doctest_global_setup = """
-import datetime as dt
-from decimal import Decimal
-import lazada_eligibility as le
-from lazada_eligibility import *
-from lazada_eligibility.rules import *
-from lazada_eligibility.policies import lazada_cross_border
-from lazada_eligibility.testing import make_application, make_store, AS_OF
-"""
+# No global setup: every example imports what it uses, so that it works when
+# a reader pastes it (tests/test_docs_examples.py runs each page that way).
+doctest_global_setup = ""
 
 doctest_default_flags = (
     __import__("doctest").ELLIPSIS

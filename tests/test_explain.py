@@ -16,6 +16,7 @@ import re
 import string
 from pathlib import Path
 from types import ModuleType
+from typing import ClassVar
 
 import babel
 import pytest
@@ -26,6 +27,7 @@ from hypothesis import strategies as st
 from lazada_eligibility import (
     LAZADA_CATEGORIES,
     Application,
+    InMemoryRegistry,
     Money,
     Month,
     MonthlyTurnover,
@@ -45,6 +47,8 @@ from lazada_eligibility._l10n import (
 )
 from lazada_eligibility.explain import MESSAGES, explain, render_earliest, render_reason
 from lazada_eligibility.planning import EarliestDate, earliest_plan
+from lazada_eligibility.policies import lazada_cross_border
+from lazada_eligibility.remediation import where
 from lazada_eligibility.rules import prohibited_categories
 from strategies import AS_OF, application_rules, applications, rate_tables
 
@@ -427,4 +431,233 @@ class TestRenderEarliest:
             self.plan(dt.date(2027, 1, 1), (Month(2026, 11), Month(2026, 12))), "vi"
         )
 
-        assert text.startswith("Ngày sớm nhất có thể đăng ký: 1 tháng 1, 2027,")
+        assert text.startswith("Ngày sớm nhất có thể đăng ký: 1 tháng 1 năm 2027,")
+
+
+class TestLocalForms:
+    @pytest.mark.parametrize(
+        ("locale", "expected"),
+        [
+            ("th", "1 มกราคม 2027"),
+            ("th_TH", "1 มกราคม 2027"),
+            ("vi", "1 tháng 1 năm 2027"),
+            ("en", "January 1, 2027"),
+            ("zh_CN", "2027年1月1日"),
+            ("id", "1 Januari 2027"),
+            ("ms", "1 Januari 2027"),
+            ("fil", "Enero 1, 2027"),
+        ],
+    )
+    def test_dates_are_written_as_the_reader_writes_them(self, locale, expected):
+        """Thai dates carry no era and Vietnamese ones say năm, like their months; others keep CLDR's long form."""
+        assert expected == speaker(locale).date(dt.date(2027, 1, 1))
+
+    @pytest.mark.parametrize("locale", ["th", "vi"])
+    def test_dates_and_months_share_one_year_style(self, locale):
+        """A month and a date of the same year write the year the same way in one explanation."""
+        sp = speaker(locale)
+        month, date = sp.month(Month(2027, 1)), sp.date(dt.date(2027, 1, 1))
+
+        assert date.endswith(month.split(" ", 1)[1] if locale == "vi" else month)
+
+    @pytest.mark.parametrize(
+        ("locale", "expected"),
+        [
+            ("th", "amazon.com/A1 และ ebay.com/B2"),
+            ("zh_CN", "amazon.com/A1 和 ebay.com/B2"),
+            ("en", "amazon.com/A1 and ebay.com/B2"),
+        ],
+    )
+    def test_joiners_are_spaced_from_latin_labels(self, locale, expected):
+        """Thai และ and Chinese 和 keep a space on each side that touches a Latin store label."""
+        assert expected == speaker(locale).list(["amazon.com/A1", "ebay.com/B2"])
+
+    def test_joiners_stay_tight_between_native_words(self):
+        """Between Thai words, or Chinese words and their months, the joiner takes no space."""
+        assert "กและข" == speaker("th").list(["ก", "ข"])
+        assert "健康美妆和家居生活" == speaker("zh_CN").list(["健康美妆", "家居生活"])
+        assert "2026年8月、2026年9月和2026年10月" == speaker("zh_CN").list(
+            [speaker("zh_CN").month(Month(2026, m)) for m in (8, 9, 10)]
+        )
+
+    def test_chinese_enumeration_comma_takes_no_space(self):
+        """The full-width 、 has its own width: no space around it, only around 和."""
+        assert "Mobiles、Tablets 和 Laptops" == speaker("zh_CN").list(
+            ["Mobiles", "Tablets", "Laptops"]
+        )
+
+    def test_combined_stores_label(self):
+        """The combined-stores label spaces the joiner from the labels in Thai and Chinese."""
+        subject = "store amazon.com/A1 + ebay.com/B2"
+
+        assert "ร้านค้า amazon.com/A1 และ ebay.com/B2 (รวมกัน)" == where(subject, speaker("th"))
+        assert "店铺 amazon.com/A1 和 ebay.com/B2（合计）" == where(subject, speaker("zh_CN"))
+
+    @settings(max_examples=200, deadline=None)
+    @given(
+        st.lists(st.text(min_size=1, max_size=8), min_size=2, max_size=4),
+        st.sampled_from(["th", "zh_CN", "en", "vi", "fil"]),
+    )
+    def test_list_items_are_never_altered(self, items, locale):
+        """Each item appears verbatim and in order, even one that contains a joining word."""
+        text = speaker(locale).list([*items, "และx和"])
+
+        at = 0
+        for item in [*items, "และx和"]:
+            found = text.find(item, at)
+            assert found >= at, (item, text)
+            at = found + len(item)
+        assert "\ue000" not in text.replace("".join(items), "")
+
+    def test_thai_category_lists_are_quoted(self):
+        """Every Thai category name contains และ, so a list of names quotes each one."""
+        text = explain(evaluate(two_categories(), as_of=AS_OF), "th")
+
+        assert "หมวดหมู่ “สุขภาพและความงาม” และ “บ้านและไลฟ์สไตล์” ไม่ใช่" in text
+        assert "สุขภาพและความงามและ" not in text
+
+    def test_a_single_thai_category_is_not_quoted(self):
+        """One category name is read whole: no quotes."""
+        text = explain(decide("category-mismatch"), "th")
+
+        assert "หมวดหมู่ สุขภาพและความงาม ไม่ใช่" in text
+        assert "“สุขภาพ" not in text
+
+    def test_other_languages_do_not_quote_category_lists(self):
+        """Names without a joining word in them are listed as the locale lists anything."""
+        text = explain(evaluate(two_categories(), as_of=AS_OF), "en")
+
+        assert "its turnover is in Health & Beauty and Home & Living, not in" in text
+
+    @pytest.mark.parametrize(
+        ("locale", "expected"),
+        [
+            ("en", "Store amazon.com/A1: its records belong to Lianhe Holdings (HK) Ltd."),
+            ("zh_CN", "店铺 amazon.com/A1：店铺资料归属于 Lianhe Holdings (HK) Ltd."),
+        ],
+    )
+    def test_an_owner_ending_in_a_stop_gets_no_second_stop(self, locale, expected):
+        """A name that ends with a full stop ends the sentence; the template's stop is dropped."""
+        outcome = Outcome(
+            "owner_is",
+            Verdict.PASS,
+            "owner.match",
+            "store amazon.com/A1",
+            {"owner": "Lianhe Holdings (HK) Ltd."},
+        )
+
+        assert expected == render_reason(outcome, locale)
+
+    def test_an_owner_without_a_stop_keeps_the_sentence_stop(self):
+        """The stop is dropped only after a value that has its own."""
+        outcome = Outcome(
+            "owner_is", Verdict.PASS, "owner.match", "store amazon.com/A1", {"owner": "Acme Ltd"}
+        )
+
+        assert "Store amazon.com/A1: its records belong to Acme Ltd." == render_reason(outcome)
+
+
+def two_categories() -> Application:
+    turnover = [
+        MonthlyTurnover(Month(2026, m), Money(900, "USD"), category=c)
+        for m in (8, 9, 10)
+        for c in ("health-beauty", "home-living")
+    ]
+    return Application("S", "mobiles", [Store("Amazon US", "A1", turnover)])
+
+
+def explanations(language: str) -> str:
+    """Explain a set of decisions that between them use most messages, in *language*."""
+    month = [MonthlyTurnover(Month(2026, m), Money(2000, "USD")) for m in (8, 9, 10)]
+    short = example("short-month")
+    closed = Policy("closed", "1", prohibited_categories("3c-digital"))
+    combined = lazada_cross_border(stores="combined")
+    two = [Store("Amazon US", s, month[:1], category="mobiles") for s in ("A1", "B2")]
+    exact = lazada_cross_border(category_mode="exact")
+    texts = [
+        explain(decide("eligible"), language),
+        explain(decide("domestic-only"), language),
+        explain(decide("category-mismatch"), language),
+        explain(evaluate(example("category-mismatch"), as_of=AS_OF, policy=exact), language),
+        explain(evaluate(two_categories(), as_of=AS_OF), language),
+        explain(
+            evaluate(short, as_of=AS_OF, registry=InMemoryRegistry()),
+            language,
+            passed=True,
+            earliest=earliest_plan(short, as_of=AS_OF),
+        ),
+        explain(decide("short-month"), language),
+        explain(
+            evaluate(
+                Application(
+                    "S", "mobiles", [Store("shop.example", "X1", month, category="mobiles")]
+                ),
+                as_of=AS_OF,
+            ),
+            language,
+        ),
+        explain(evaluate(Application("S", "mobiles", []), as_of=AS_OF, policy=closed), language),
+        explain(evaluate(Application("S", "mobiles", two), as_of=AS_OF, policy=combined), language),
+        render_reason(
+            Outcome("mine", Verdict.REVIEW, "mine.review", "store amazon.com/A1"), language
+        ),
+    ]
+    return "\n".join(texts)
+
+
+class TestStandardTerms:
+    """Each language says one concept with one term, the one the December 2026 review set."""
+
+    # (language, terms that must appear, terms that must not)
+    TERMS: ClassVar = [
+        ("th", ["ร้านค้า", "สำหรับตลาดในประเทศ", "รายชื่อแพลตฟอร์ม", "โปรด", "ไม่ต่ำกว่า", "มีคุณสมบัติครบ"],
+         [r"ร้าน(?!ค้า)", r"ค\.ศ\.", r"แพลตฟอร์มในประเทศ", r"ให้(รักษา|เพิ่ม|สร้าง)", "ถึงอย่างน้อย", "ดิจิทัล 3C"]),
+        ("fil", ["domestic na platform", "tindahan", "listahan ng mga platform", "o higit pa"],
+         [r"(?i)lokal", "katalogo", "Lazada store", "umabot sa hindi bababa"]),
+        ("vi", ["danh sách nền tảng", "nhà bán hàng mới", "năm 2027", "dữ liệu gian hàng"],
+         [r"danh mục", r"người bán", r"tháng \d+, \d{4}"]),
+        ("ms", ["pemeriksaan", "Sila mohon", "menurut polisi", "diperiksa"],
+         [r"semakan", r"di bawah polisi", r"(?<!Sila )\bMohon\b"]),
+        ("id", ["harus mencapai minimal", "Belum diperiksa", "digunakan"],
+         [r"dipakai", r"dicek", r"\bbutuh\b"]),
+        ("zh_Hans", ["不对新卖家开放", "直至该月于", "本身（不含子类目）", "店铺"],
+         ["暂不", "本身下", r"[A-Za-z][和、]|和[A-Za-z]"]),
+    ]  # fmt: skip
+
+    @pytest.mark.parametrize(("language", "wanted", "unwanted"), TERMS)
+    def test_rendered_explanations_use_the_standard_terms(self, language, wanted, unwanted):
+        """A rendered explanation uses the standard terms and none of the ones they replaced."""
+        text = explanations(language)
+
+        assert [] == [term for term in wanted if term not in text]
+        assert [] == [pattern for pattern in unwanted if re.search(pattern, text)]
+
+    def test_every_language_is_checked(self):
+        """No catalog language other than the English source escapes the terminology check."""
+        assert set(LANGUAGES) - {"en"} == {language for language, _, _ in self.TERMS}
+
+    def test_the_check_can_fail(self):
+        """The English text, full of the source words, fails the Thai check."""
+        _, wanted, _ = self.TERMS[0]
+
+        assert [] != [term for term in wanted if term not in explanations("en")]
+
+
+class TestTranslatorComments:
+    @pytest.mark.parametrize(
+        ("language", "msgid"),
+        [
+            ("vi", "Sports & Lifestyle"),
+            ("vi", "Babies & Toys"),
+            ("zh_Hans", "Babies & Toys"),
+            ("th", "3C digital"),
+            ("ms", "3C digital"),
+            ("fil", "3C digital"),
+        ],
+    )
+    def test_labels_that_follow_the_storefront_say_so(self, language, msgid):
+        """A category label that deliberately differs from the English says why, for the next translator."""
+        message = catalog(language).get(msgid, context="category")
+
+        assert message is not None
+        assert message.user_comments, (language, msgid)

@@ -225,7 +225,7 @@ class TestRendering:
         [text] = decision.remediation("vi")
 
         assert "150,00\xa0US$" in text
-        assert "1 tháng 1, 2027" in text
+        assert "1 tháng 1 năm 2027" in text
 
 
 class TestToDict:

@@ -56,7 +56,29 @@ _STORE_SUBJECT = re.compile(r"^store (.+)$")
 _CJK_SPACE = re.compile(
     r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]) (?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])"
 )
-_THAI_JOIN = re.compile(r"([^\u0e00-\u0e7f\s])(และ|หรือ)")
+# Languages that write a list's joining word ("และ", "和") without spaces:
+# the joiner's letters, and the neighbours it may touch. Next to anything
+# else (a Latin store label or category name, a quote) it needs a space on
+# that side to be read apart. Chinese punctuation (、) has its own width. A
+# Thai joiner after digits needs a space ("กันยายน 2026 และ..."); in Chinese
+# digits go with the text they belong to: "A1" is Latin, "2026年9月" Chinese.
+_JOINERS: Final = {
+    "th": (re.compile(r"[\u0e00-\u0e7f]"), re.compile(r"[\u0e00-\u0e7f]"), ""),
+    "zh": (
+        re.compile(r"[\u4e00-\u9fff]"),
+        re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"),
+        "0123456789",
+    ),
+}
+# Stand-ins for the items while babel writes the list, so that only the
+# joiners it adds are ever touched (private-use characters: never in a label).
+_ITEM = re.compile("\ue000(\\d+)\ue001")
+# Dates where CLDR's long form does not read as the local reader writes one:
+# Thai long dates carry an era (ค.ศ.) that the months do not; Vietnamese puts
+# a comma before the year where the months say "năm".
+_DATE_FORMS: Final = {"th": ("skeleton", "yMMMMd"), "vi": ("pattern", "d 'tháng' M 'năm' y")}
+# Sentence-final stops a placeholder may be followed by in a template.
+_STOPS: Final = (".", "\u3002")
 
 
 def N_(message: str) -> str:  # noqa: N802 -- the gettext convention for "mark, don't translate"
@@ -172,6 +194,43 @@ def subject_month(subject: str) -> Month | None:
     return None
 
 
+def _spaced_joiner(
+    glue: str, left: str, right: str, joiner: tuple[re.Pattern[str], re.Pattern[str], str]
+) -> str:
+    """
+    Return *glue* with a space where its joining word touches foreign text.
+
+    Thai and Chinese write a list's joining word without spaces ("กและข",
+    "甲和乙"); next to a Latin store label or a quoted name the joiner runs
+    into it ("A1และB2") unless a space keeps them apart.
+    """
+    letter, native, neutral = joiner
+    if glue[:1] and letter.match(glue[0]) and _foreign(left.rstrip(neutral)[-1:], native):
+        glue = " " + glue
+    if glue[-1:] and letter.match(glue[-1]) and _foreign(right.lstrip(neutral)[:1], native):
+        glue += " "
+    return glue
+
+
+def _one_stop(template: str, text: Mapping[str, str]) -> str:
+    """
+    Drop a template's full stop that follows a value already ending in one.
+
+    An owner named "Lianhe Holdings (HK) Ltd." ends the sentence with its
+    own stop; the template's would double it ("Ltd.." or "Ltd.。").
+    """
+    for key, value in text.items():
+        if value.endswith("."):
+            for stop in _STOPS:
+                template = template.replace(f"{{{key}}}{stop}", f"{{{key}}}")
+    return template
+
+
+def _foreign(char: str, native: re.Pattern[str]) -> bool:
+    # No character left (only digits): the digits stand alone, as in babel's "2026年".
+    return bool(char) and not char.isspace() and native.match(char) is None
+
+
 @attrs.frozen
 class Speaker:
     """
@@ -214,23 +273,40 @@ class Speaker:
 
     def date(self, day: dt.date) -> str:
         """
-        Format a date in the locale's long form.
+        Format a date in the locale's long form, as local readers write one (th, vi).
         """
-        return babel.dates.format_date(day, "long", locale=self.locale)
+        form = _DATE_FORMS.get(self.locale.language)
+        if form is None:
+            return babel.dates.format_date(day, "long", locale=self.locale)
+        kind, text = form
+        if kind == "skeleton":
+            return babel.dates.format_skeleton(text, day, locale=self.locale)
+        return babel.dates.format_date(day, text, locale=self.locale)
 
     def list(self, items: Iterable[str]) -> str:
         """
         Join *items* as the locale writes a list ("A, B and C").
         """
         found = list(items)
-        if not found:
-            return ""
-        text = babel.lists.format_list(found, locale=self.locale)
-        if self.locale.language == "th":
-            # Thai joins words without spaces ("กและข"), but after a year or
-            # a store label the joining word needs one to be read apart.
-            text = _THAI_JOIN.sub(r"\1 \2", text)
-        return text
+        if len(found) < 2:
+            return "".join(found)
+        pattern = babel.lists.format_list(
+            [f"\ue000{i}\ue001" for i in range(len(found))], locale=self.locale
+        )
+        # [before, "0", glue, "1", glue, "2", after]: item numbers at odd places.
+        parts = _ITEM.split(pattern)
+        order = [found[int(n)] for n in parts[1::2]]
+        glues = parts[2:-1:2]
+        joiner = _JOINERS.get(self.locale.language)
+        if joiner is not None:
+            glues = [
+                _spaced_joiner(g, a, b, joiner)
+                for g, a, b in zip(glues, order[:-1], order[1:], strict=True)
+            ]
+        text = [parts[0], order[0]]
+        for glue, item in zip(glues, order[1:], strict=True):
+            text += [glue, item]
+        return "".join([*text, parts[-1]])
 
     def category(self, category_id: str) -> str:
         """
@@ -256,7 +332,12 @@ class Speaker:
         if isinstance(value, dt.date):
             return self.date(value)
         if isinstance(value, tuple | list | frozenset):
-            return self.list(self.value(key, v) for v in value)
+            items = [self.value(key, v) for v in value]
+            if key in CATEGORY_KEYS and self.language == "th" and len(items) > 1:
+                # Every Thai top-level name contains "และ" (and), so a list
+                # of them joined by "และ" cannot be told apart: quote each.
+                items = [f"\u201c{item}\u201d" for item in items]
+            return self.list(items)
         if key in CATEGORY_KEYS and isinstance(value, str):
             return self.category(value)
         return str(value)
@@ -274,6 +355,7 @@ class Speaker:
         for candidate in (self.gettext(template), template, fallback):
             if candidate is None:
                 continue
+            candidate = _one_stop(candidate, text)  # noqa: PLW2901 -- the same template, cleaned
             try:
                 filled = candidate.format(**text)
             except (KeyError, IndexError, ValueError):

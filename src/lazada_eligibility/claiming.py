@@ -73,6 +73,7 @@ def evaluate_and_claim(
             application eligible, and another application holds a record.
 
     Example:
+        >>> from lazada_eligibility import evaluate_and_claim
         >>> import datetime as dt
         >>> from lazada_eligibility import Application, Money, Month, MonthlyTurnover, Store
         >>> from lazada_eligibility.registry import InMemoryRegistry

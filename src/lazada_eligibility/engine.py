@@ -50,6 +50,7 @@ def evaluate(
         The decision. Being ineligible is a decision, never an exception.
 
     Example:
+        >>> from lazada_eligibility import evaluate
         >>> import datetime as dt
         >>> from lazada_eligibility import Application, Money, Month, MonthlyTurnover, Store
         >>> store = Store(

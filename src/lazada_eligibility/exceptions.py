@@ -56,7 +56,7 @@ class ValidationError(EligibilityError, ValueError):
     fix a record in one go.
 
     Example:
-        >>> from lazada_eligibility import Store
+        >>> from lazada_eligibility import Store, ValidationError
         >>> try:
         ...     Store("Amazon US", " ")
         ... except ValidationError as e:
@@ -240,7 +240,7 @@ class EvidenceAlreadyClaimed(EligibilityError, ValueError):  # noqa: N818 -- pub
 
     Example:
         >>> import datetime as dt
-        >>> from lazada_eligibility import Claim
+        >>> from lazada_eligibility import Claim, EvidenceAlreadyClaimed
         >>> held = Claim(
         ...     platform="amazon.com",
         ...     store_id="a1b2c3",

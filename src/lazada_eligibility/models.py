@@ -57,6 +57,7 @@ class MonthlyTurnover:
             breakdown of that month.
 
     Example:
+        >>> from lazada_eligibility import Money, Month, MonthlyTurnover
         >>> MonthlyTurnover(Month(2026, 9), Money("1250.00", "USD"), "mobiles")
         MonthlyTurnover(month=Month(2026, 9), amount=Money('1250.00', 'USD'), category='mobiles')
 
@@ -158,6 +159,7 @@ class Store:
             records that name none.
 
     Example:
+        >>> from lazada_eligibility import Money, Month, MonthlyTurnover, Store
         >>> store = Store(
         ...     "Amazon US",
         ...     "A1B2C3",
@@ -319,6 +321,7 @@ class Application:
         market: One of ``MY SG TH ID PH VN``, or ``None``.
 
     Example:
+        >>> from lazada_eligibility import Application
         >>> app = Application("Shenzhen Example Co.", "mobiles", [], market="ph")
         >>> app.market
         'PH'
@@ -385,6 +388,7 @@ class Application:
                 ``stores[1].turnover[0].amount``.
 
         Example:
+            >>> from lazada_eligibility import Application, ValidationError
             >>> store = {
             ...     "platform": "ebay.com",
             ...     "store_id": "x",

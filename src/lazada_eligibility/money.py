@@ -38,6 +38,7 @@ def known_currency(code: object) -> str:
         ValidationError: The code is not a string or not a known currency.
 
     Example:
+        >>> from lazada_eligibility.money import known_currency
         >>> known_currency("usd")
         'USD'
 
@@ -119,6 +120,7 @@ class Money:
         currency: An ISO 4217 code that babel knows; upper-cased.
 
     Example:
+        >>> from lazada_eligibility import Money
         >>> m = Money("999.99", "usd") + Money("0.01", "USD")
         >>> m
         Money('1000.00', 'USD')
@@ -156,6 +158,7 @@ class Money:
         Return the amount rounded half-even to the currency's digits.
 
         Example:
+            >>> from lazada_eligibility import Money
             >>> Money("10.005", "USD").rounded()
             Money('10.00', 'USD')
 
@@ -168,6 +171,7 @@ class Money:
         Format for people reading *locale*, rounded to the currency's digits.
 
         Example:
+            >>> from lazada_eligibility import Money
             >>> Money("1234.5", "USD").format("id")
             'US$1.234,50'
 
@@ -296,6 +300,8 @@ class RateTable:
             *currency* is worth *rate_to_usd* US dollars.
 
     Example:
+        >>> from decimal import Decimal
+        >>> from lazada_eligibility import Money, Month, RateTable
         >>> table = RateTable({("EUR", Month(2026, 8)): Decimal("1.08")})
         >>> table.rate("EUR", "USD", Month(2026, 8))
         Decimal('1.08')

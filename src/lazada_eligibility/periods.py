@@ -53,6 +53,7 @@ class Month:
         month: The month, 1 to 12.
 
     Example:
+        >>> from lazada_eligibility import Month
         >>> m = Month(2026, 9)
         >>> str(m), str(m + 4), m - Month(2025, 12)
         ('2026-09', '2027-01', 9)
@@ -192,6 +193,7 @@ def review_window(as_of: dt.date, months: int = 3, lag_days: int = 0) -> tuple[M
             are not yet expected (0 to 27).
 
     Example:
+        >>> from lazada_eligibility import review_window
         >>> import datetime as dt
         >>> [str(m) for m in review_window(dt.date(2026, 11, 28))]
         ['2026-08', '2026-09', '2026-10']

@@ -8,6 +8,7 @@ with a :class:`PlatformKind`. Text the catalog does not know resolves to
 ``None``: the rules then send the store to review instead of guessing.
 
 Example:
+    >>> from lazada_eligibility import DEFAULT_PLATFORMS
     >>> DEFAULT_PLATFORMS.resolve("亚马逊德国站").name
     'Amazon Germany'
     >>> str(DEFAULT_PLATFORMS.resolve("https://www.amazon.de/shops/X").kind)
@@ -50,6 +51,7 @@ class PlatformKind(enum.Enum):
     Whether a platform's turnover is cross-border (counts) or domestic.
 
     Example:
+        >>> from lazada_eligibility import PlatformKind
         >>> str(PlatformKind.CROSS_BORDER)
         'cross-border'
 
@@ -71,6 +73,7 @@ class PlatformKind(enum.Enum):
             ValidationError: *text* names no kind; the problem's path is ``kind``.
 
         Example:
+            >>> from lazada_eligibility import PlatformKind
             >>> PlatformKind.parse(" Cross_Border ")
             <PlatformKind.CROSS_BORDER: 'cross-border'>
 
@@ -107,6 +110,7 @@ class Platform:
         ValidationError: Every bad field, by name.
 
     Example:
+        >>> from lazada_eligibility import Platform, PlatformKind
         >>> shop = Platform(
         ...     id="myshop", name="My Shop", kind=PlatformKind.DOMESTIC, family="myshop"
         ... )
@@ -141,6 +145,7 @@ class Platform:
             ValidationError: The id is blank; the problem's path is ``store_id``.
 
         Example:
+            >>> from lazada_eligibility import DEFAULT_PLATFORMS
             >>> DEFAULT_PLATFORMS.get("amazon.com").normalize_store_id(" A1B2C3 ")
             'a1b2c3'
 
@@ -160,6 +165,7 @@ class Platform:
             ValidationError: Every bad or missing field, by name.
 
         Example:
+            >>> from lazada_eligibility import Platform
             >>> Platform.from_dict(
             ...     {"id": "x.com", "name": "X", "kind": "Domestic", "family": "x"}
             ... ).kind
@@ -194,6 +200,7 @@ class Platform:
         Return the JSON-ready form that :meth:`from_dict` reads.
 
         Example:
+            >>> from lazada_eligibility import DEFAULT_PLATFORMS
             >>> DEFAULT_PLATFORMS.get("taobao.com").to_dict()["kind"]
             'domestic'
 
@@ -333,6 +340,7 @@ class PlatformCatalog:
             two platforms; every clash names both.
 
     Example:
+        >>> from lazada_eligibility import DEFAULT_PLATFORMS, PlatformCatalog
         >>> catalog = PlatformCatalog(DEFAULT_PLATFORMS)
         >>> catalog.resolve(" AMAZON-us ").id
         'amazon.com'
@@ -368,6 +376,7 @@ class PlatformCatalog:
         unregistered ``amazon.com.au`` never falls back to ``amazon.com``.
 
         Example:
+            >>> from lazada_eligibility import DEFAULT_PLATFORMS
             >>> DEFAULT_PLATFORMS.resolve("https://www.ebay.co.uk/str/shop").id
             'ebay.co.uk'
             >>> DEFAULT_PLATFORMS.resolve("速卖通").name
@@ -406,6 +415,7 @@ class PlatformCatalog:
             KeyError: No platform has this id.
 
         Example:
+            >>> from lazada_eligibility import DEFAULT_PLATFORMS
             >>> DEFAULT_PLATFORMS.get("1688.com").name
             '1688'
 
@@ -421,6 +431,7 @@ class PlatformCatalog:
         Return every platform id, in catalog order.
 
         Example:
+            >>> from lazada_eligibility import DEFAULT_PLATFORMS
             >>> DEFAULT_PLATFORMS.ids()[0]
             'amazon.com'
 
@@ -439,6 +450,7 @@ class PlatformCatalog:
                 clashing aliases or domains.
 
         Example:
+            >>> from lazada_eligibility import DEFAULT_PLATFORMS, PlatformKind
             >>> import attrs
             >>> wish = attrs.evolve(DEFAULT_PLATFORMS.get("wish.com"), kind=PlatformKind.DOMESTIC)
             >>> str(DEFAULT_PLATFORMS.with_platforms(wish).resolve("Wish").kind)
@@ -460,6 +472,7 @@ class PlatformCatalog:
             KeyError: One of the ids is not in the catalog.
 
         Example:
+            >>> from lazada_eligibility import DEFAULT_PLATFORMS
             >>> DEFAULT_PLATFORMS.without("shopee").resolve("Shopee") is None
             True
 
@@ -482,6 +495,7 @@ class PlatformCatalog:
                 ``platforms[3].kind``.
 
         Example:
+            >>> from lazada_eligibility import DEFAULT_PLATFORMS, PlatformCatalog
             >>> catalog = PlatformCatalog.from_dict(DEFAULT_PLATFORMS.to_dict())
             >>> catalog == DEFAULT_PLATFORMS
             True
@@ -531,6 +545,7 @@ class PlatformCatalog:
         Return the JSON-ready form that :meth:`from_dict` reads.
 
         Example:
+            >>> from lazada_eligibility import DEFAULT_PLATFORMS
             >>> len(DEFAULT_PLATFORMS.to_dict()["platforms"]) == len(DEFAULT_PLATFORMS)
             True
 

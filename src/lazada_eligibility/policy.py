@@ -78,6 +78,7 @@ class Policy:
         source: Where the policy and each default come from.
 
     Example:
+        >>> from lazada_eligibility import Policy
         >>> from lazada_eligibility.rules import any_store, platform_kind
         >>> policy = Policy("demo", "1", any_store(platform_kind("cross-border")))
         >>> len(policy.digest)

@@ -63,6 +63,8 @@ class Claim:
         claimed_at: When it was claimed, in UTC.
 
     Example:
+        >>> import datetime as dt
+        >>> from lazada_eligibility import Claim
         >>> claim = Claim(
         ...     platform="amazon.com",
         ...     store_id="a1b2c3",
@@ -93,6 +95,8 @@ class Claim:
         Return a JSON-ready mapping; ``claimed_at`` is ISO 8601.
 
         Example:
+            >>> import datetime as dt
+            >>> from lazada_eligibility import Claim
             >>> Claim(
             ...     platform="ebay.com",
             ...     store_id="shop",
@@ -153,7 +157,7 @@ def claim_keys(
             paths such as ``stores[1].platform``.
 
     Example:
-        >>> from lazada_eligibility import Application, Store
+        >>> from lazada_eligibility import Application, Store, claim_keys
         >>> stores = [Store("Amazon US", " A1B2 "), Store("https://www.amazon.com/sp", "a1b2")]
         >>> claim_keys(Application("Seller Co.", "mobiles", stores, id="APP-1"))
         [('amazon.com', 'a1b2')]
@@ -227,7 +231,7 @@ class InMemoryRegistry:
             clock in UTC.
 
     Example:
-        >>> from lazada_eligibility import Application, Store
+        >>> from lazada_eligibility import Application, InMemoryRegistry, Store
         >>> registry = InMemoryRegistry()
         >>> app = Application("Seller Co.", "mobiles", [Store("Amazon US", " A1B2C3 ")], id="APP-1")
         >>> [str(c) for c in registry.claim(app)]
@@ -264,6 +268,7 @@ class InMemoryRegistry:
             ValidationError: The catalog does not know the platform.
 
         Example:
+            >>> from lazada_eligibility import InMemoryRegistry
             >>> InMemoryRegistry().holder("eBay", "Best-Shop") is None
             True
 
@@ -294,7 +299,7 @@ class InMemoryRegistry:
                 platform the catalog does not know, or the decision does not fit.
 
         Example:
-            >>> from lazada_eligibility import Application, Store
+            >>> from lazada_eligibility import Application, InMemoryRegistry, Store
             >>> registry = InMemoryRegistry()
             >>> _ = registry.claim(Application("A Co.", "mobiles", [Store("eBay", "x")], id="A"))
             >>> registry.claim(Application("B Co.", "mobiles", [Store("eBay", "X")], id="B"))
@@ -334,7 +339,7 @@ class InMemoryRegistry:
         Give back every store record the application holds; return what was released.
 
         Example:
-            >>> from lazada_eligibility import Application, Store
+            >>> from lazada_eligibility import Application, InMemoryRegistry, Store
             >>> registry = InMemoryRegistry()
             >>> _ = registry.claim(Application("A Co.", "mobiles", [Store("eBay", "x")], id="A"))
             >>> [str(c) for c in registry.release("A")], registry.release("A")
@@ -355,7 +360,7 @@ class InMemoryRegistry:
         Return the claims the application holds, by platform and store id.
 
         Example:
-            >>> from lazada_eligibility import Application, Store
+            >>> from lazada_eligibility import Application, InMemoryRegistry, Store
             >>> registry = InMemoryRegistry()
             >>> stores = [Store("eBay", "z"), Store("Amazon US", "a")]
             >>> _ = registry.claim(Application("A Co.", "mobiles", stores, id="A"))
@@ -372,6 +377,7 @@ class InMemoryRegistry:
         Return every claim, by platform and store id.
 
         Example:
+            >>> from lazada_eligibility import InMemoryRegistry
             >>> InMemoryRegistry().claims()
             []
 
@@ -386,6 +392,7 @@ class InMemoryRegistry:
         Hold the registry for a block: other threads wait, and an error undoes the block.
 
         Example:
+            >>> from lazada_eligibility import InMemoryRegistry
             >>> registry = InMemoryRegistry()
             >>> with registry.transaction() as held:
             ...     held.holder("ebay.com", "shop") is None
@@ -472,7 +479,7 @@ class SqliteRegistry:
 
     Example:
         >>> import tempfile, pathlib
-        >>> from lazada_eligibility import Application, Store
+        >>> from lazada_eligibility import Application, SqliteRegistry, Store
         >>> folder = tempfile.TemporaryDirectory()
         >>> registry = SqliteRegistry(pathlib.Path(folder.name) / "claims.db")
         >>> app = Application("Seller Co.", "mobiles", [Store("eBay US", "Best-Shop")], id="APP-1")
@@ -609,7 +616,7 @@ class SqliteRegistry:
 
         Example:
             >>> import tempfile, pathlib
-            >>> from lazada_eligibility import Application, Store
+            >>> from lazada_eligibility import Application, SqliteRegistry, Store
             >>> folder = tempfile.TemporaryDirectory()
             >>> registry = SqliteRegistry(pathlib.Path(folder.name) / "claims.db")
             >>> app = Application("A Co.", "mobiles", [Store("eBay", "x")], id="A")

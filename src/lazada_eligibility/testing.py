@@ -295,6 +295,8 @@ def make_store(
     Build a store with one record per month from *first*, one per amount.
 
     Example:
+        >>> from lazada_eligibility import Month
+        >>> from lazada_eligibility.testing import make_store
         >>> make_store(amounts=["1000", "999.99"]).records_in(Month(2026, 9))[0].amount
         Money('999.99', 'USD')
 
@@ -316,6 +318,7 @@ def make_application(
     Build an application; by default one Amazon US store that passes the default policy.
 
     Example:
+        >>> from lazada_eligibility.testing import AS_OF, make_application, make_store
         >>> from lazada_eligibility import evaluate
         >>> evaluate(make_application(), as_of=AS_OF).eligible
         True

@@ -110,6 +110,7 @@ class TransactionalRegistry(EvidenceRegistry, Protocol):
     in SQLite or ``LOCK TABLE`` in PostgreSQL.
 
     Example:
+        >>> from lazada_eligibility import TransactionalRegistry
         >>> from lazada_eligibility.registry import InMemoryRegistry
         >>> isinstance(InMemoryRegistry(), TransactionalRegistry)
         True

@@ -532,7 +532,7 @@ def all_of(*rules: Rule[S]) -> Rule[S]:
             rule and an application rule), or there are none.
 
     Example:
-        >>> from lazada_eligibility.rules import platform_kind, category_matches
+        >>> from lazada_eligibility.rules import all_of, category_matches, platform_kind
         >>> rule = all_of(platform_kind("cross-border"), category_matches())
         >>> rule == platform_kind("cross-border") & category_matches()
         True

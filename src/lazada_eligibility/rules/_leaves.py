@@ -136,6 +136,7 @@ def platform_kind(*kinds: str | PlatformKind) -> Rule[Store]:
     ``platform.domestic``, ``platform.unknown``.
 
     Example:
+        >>> from lazada_eligibility.rules import platform_kind
         >>> platform_kind("cross-border")
         platform_kind('cross-border')
 
@@ -278,6 +279,7 @@ def category_matches(mode: str = "same-top-level") -> Rule[Store]:
     Codes: ``category.match``, ``category.mismatch``, ``category.unknown``.
 
     Example:
+        >>> from lazada_eligibility.rules import category_matches
         >>> category_matches("within")
         category_matches('within')
 
@@ -343,6 +345,7 @@ def prohibited_categories(*categories: str) -> Rule[Application]:
     ``category.allowed``, ``category.prohibited``, ``category.unknown``.
 
     Example:
+        >>> from lazada_eligibility.rules import prohibited_categories
         >>> prohibited_categories("3c-digital")
         prohibited_categories('3c-digital')
 
@@ -468,6 +471,8 @@ def min_turnover(minimum: Money, category_mode: str = "same-top-level") -> Rule[
     when the counted turnover falls short without those records).
 
     Example:
+        >>> from lazada_eligibility import Money
+        >>> from lazada_eligibility.rules import min_turnover
         >>> min_turnover(Money("1000", "USD"))
         min_turnover(Money('1000', 'USD'))
 
@@ -578,6 +583,7 @@ def evidence_not_reused() -> Rule[Application]:
     looked up), ``evidence.unchecked``.
 
     Example:
+        >>> from lazada_eligibility.rules import evidence_not_reused
         >>> evidence_not_reused()
         evidence_not_reused()
 
@@ -636,6 +642,7 @@ def owner_is(*owners: str) -> Rule[Store]:
     ``owner.unknown``.
 
     Example:
+        >>> from lazada_eligibility.rules import owner_is
         >>> owner_is()
         owner_is()
 

@@ -140,7 +140,7 @@ def any_store(rule: Rule[Store]) -> Rule[Application]:
     over the stores: a store that passes makes the rest irrelevant.
 
     Example:
-        >>> from lazada_eligibility.rules import platform_kind
+        >>> from lazada_eligibility.rules import any_store, platform_kind
         >>> any_store(platform_kind("cross-border"))
         any_store(platform_kind('cross-border'))
 
@@ -155,7 +155,7 @@ def every_store(rule: Rule[Store]) -> Rule[Application]:
     Every store of the application passes *rule*; an application with no store fails.
 
     Example:
-        >>> from lazada_eligibility.rules import owner_is
+        >>> from lazada_eligibility.rules import every_store, owner_is
         >>> every_store(owner_is())
         every_store(owner_is())
 
@@ -260,7 +260,7 @@ def each_month(rule: Rule[StoreMonth], window: int = 3, lag_days: int = 0) -> Ru
 
     Example:
         >>> from lazada_eligibility import Money
-        >>> from lazada_eligibility.rules import min_turnover
+        >>> from lazada_eligibility.rules import each_month, min_turnover
         >>> each_month(min_turnover(Money("1000", "USD")), window=3)
         each_month(min_turnover(Money('1000', 'USD')), window=3)
 
@@ -391,7 +391,12 @@ def combined_stores(rule: Rule[Store]) -> Rule[Application]:
 
     Example:
         >>> from lazada_eligibility import Money
-        >>> from lazada_eligibility.rules import platform_kind, min_turnover
+        >>> from lazada_eligibility.rules import (
+        ...     combined_stores,
+        ...     each_month,
+        ...     min_turnover,
+        ...     platform_kind,
+        ... )
         >>> combined_stores(
         ...     platform_kind("cross-border") & each_month(min_turnover(Money(1000, "USD")))
         ... )
