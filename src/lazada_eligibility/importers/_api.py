@@ -21,6 +21,7 @@ from ._layout import UndecodableError, blank, find_header, open_lines
 from ._options import COMMON, Options, parse_options
 from ._report import Export, ImportReport, ImportResult, Source, StoreImport
 from ._run import finish, result, run
+from ._spelling import option
 
 __all__ = ["KINDS", "detect", "import_store", "read", "store_from_exports"]
 
@@ -71,7 +72,7 @@ def detect(source: Source, encoding: str = "utf-8-sig") -> str:
         try:
             head = list(itertools.islice(lines, HEAD_LINES))
         except UndecodableError as e:
-            msg = f"cannot be read as {encoding} ({e.reason}); pass encoding="
+            msg = f"cannot be read as {encoding} ({e.reason}); pass {option('encoding')}"
             raise ExportFormatError(msg, path=name, line=e.line) from None
     if position is not None:
         source.seek(position)  # type: ignore[union-attr]  # _tell() checked it can

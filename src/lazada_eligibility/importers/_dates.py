@@ -18,6 +18,7 @@ from dateutil import parser as _dateutil_parser
 from dateutil import tz as _tz
 
 from ..periods import Month
+from ._spelling import option
 from ._values import CACHE, RowError, format_data
 
 __all__ = ["DateReader", "zone_of"]
@@ -156,7 +157,7 @@ class DateReader:
                 prepared, default=_NO_YEAR, dayfirst=dayfirst, tzinfos=self._tzinfo
             )
         except _UnknownZoneError as e:
-            msg = f"unknown time zone {e.name!r} in {text!r}; name it with zone_names="
+            msg = f"unknown time zone {e.name!r} in {text!r}; name it with {option('zone_names')}"
             raise RowError(msg, column) from None
         except (ValueError, OverflowError):
             raise RowError(f"expected a date, got {text!r}", column) from None

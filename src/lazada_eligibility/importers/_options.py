@@ -62,6 +62,7 @@ class Options:
     zone_names: Mapping[str, str] = attrs.field(factory=dict)
     month: Month | None = None
     basis: str = "gross"
+    revenue: str | None = None
     amount: str | None = None
     date_column: str | None = None
     amount_column: str | None = None
@@ -232,6 +233,7 @@ _CHECKS: Final[dict[str, Callable[[Any], Any]]] = {
     "zone_names": _zone_names,
     "month": _month,
     "basis": _choice("gross", "net"),
+    "revenue": lambda v: None if v is None else _choice("with-shipping", "items")(v),
     "amount": _optional_text,
     "date_column": _optional_text,
     "amount_column": _optional_text,

@@ -22,6 +22,7 @@ from ..periods import Month
 from ._engine import HEAD_LINES, FileError, Importer, Sums
 from ._layout import UndecodableError, blank, find_header, open_lines
 from ._report import ExcludedTurnover, ImportReport, ImportResult, SkippedRows
+from ._spelling import option
 from ._values import RowError
 
 __all__ = ["finish", "result", "run"]
@@ -144,7 +145,10 @@ def _handle(importer: Importer, cells: list[str], line: int, name: str) -> tuple
 
 
 def _decode_error(e: UndecodableError, name: str, encoding: str) -> ExportFormatError:
-    msg = f"cannot be read as {encoding} ({e.reason}); pass encoding= (Amazon Japan uses cp932)"
+    msg = (
+        f"cannot be read as {encoding} ({e.reason}); "
+        f"pass {option('encoding')} (Amazon Japan uses cp932)"
+    )
     return ExportFormatError(msg, path=name, line=e.line)
 
 
