@@ -71,14 +71,16 @@ class TestImportCommand:
         assert ("", "") == capsys.readouterr()
         assert "camera-corner" == json.loads(out_file.read_text("utf-8"))["store_id"]
 
-    def test_month_per_file(self, capsys):
+    def test_month_per_file(self, capsys, tmp_path):
         """--month once per file pairs each Business Report by child item with its month."""
         child = FIXTURES / "amazon_business_by_child_de.csv"
+        other = tmp_path / "september.csv"
+        other.write_text(child.read_text("utf-8-sig").replace("1.234,56", "1.000,00"), "utf-8")
         code = main(
             "import",
             "amazon-business-report",
             child,
-            child,
+            other,
             "--month",
             "2026-08",
             "--month",

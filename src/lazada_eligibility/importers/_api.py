@@ -225,15 +225,18 @@ def import_store(
     merged: Sums = {}
     reports: list[ImportReport] = []
     first_of: dict[Month, str] = {}
-    for export in exports:
+    seen: list[tuple[int, Export, ImportReport]] = []
+    for number, export in enumerate(exports, 1):
         importer = _store_importer(export, platform, options, unused)
         report, sums = run(importer, export.source)
+        _refuse_repeat(number, export, report, seen)
+        seen.append((number, export, report))
         clashes = sorted(m for m in report.months if m in first_of)
         if clashes and overlap == "error":
             months = ", ".join(str(m) for m in clashes)
             msg = (
                 f"has turnover in {months}, as {first_of[clashes[0]]} does: the months would "
-                "be counted twice; pass overlap='sum' if the exports do not overlap"
+                f"be counted twice; pass {option('overlap', 'sum')} if the exports do not overlap"
             )
             raise ExportFormatError(msg, path=report.source)
         for month in report.months:
@@ -250,6 +253,43 @@ def import_store(
     turnover, excluded = finish(merged)
     store = Store(platform, store_id, turnover, name=name, owner=owner, category=category)
     return StoreImport(store, tuple(reports), excluded)
+
+
+def _refuse_repeat(
+    number: int, export: Export, report: ImportReport, seen: list[tuple[int, Export, ImportReport]]
+) -> None:
+    """
+    Refuse an export whose file or rows were given before: one export is one period.
+
+    An export without data rows adds nothing, so it is never a repeat.
+    """
+    if report.rows_sha256 is None:
+        return
+    for earlier_number, earlier, earlier_report in seen:
+        if report.sha256 == earlier_report.sha256:
+            same = "is the same file as"
+        elif report.rows_sha256 == earlier_report.rows_sha256:
+            same = "has the same rows as"
+        else:
+            continue
+        msg = (
+            f"export {number} ({_use(export, report)}) {same} export {earlier_number} "
+            f"({_use(earlier, earlier_report)}): one export is the turnover of one period "
+            "and is counted once; give each period's own export"
+        )
+        raise ExportFormatError(msg, path=report.source)
+
+
+def _use(export: Export, report: ImportReport) -> str:
+    """
+    One use of an export in a message: its name, its own month, its content hash.
+    """
+    parts = [report.source]
+    month = export.options.get("month")
+    if month is not None:
+        parts.append(option("month", str(month)))
+    parts.append(f"sha256 {(report.sha256 or '')[:12]}")
+    return ", ".join(parts)
 
 
 def _store_importer(

@@ -10,7 +10,7 @@ import csv
 from collections.abc import Iterable, Iterator, Mapping
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import attrs
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from ._engine import Importer
 
 __all__ = [
+    "Digest",
     "Field",
     "Layout",
     "UndecodableError",
@@ -31,6 +32,17 @@ __all__ = [
 ]
 
 _DELIMITERS: Final = (",", ";", "\t")
+
+
+class Digest(Protocol):
+    """
+    What :func:`open_lines` needs of a hash object, such as ``hashlib.sha256()``.
+    """
+
+    def update(self, data: bytes, /) -> None:
+        """
+        Add *data* to the hash.
+        """
 
 
 @attrs.frozen
@@ -66,9 +78,17 @@ class Layout:
 
 
 @contextlib.contextmanager
-def open_lines(source: object, encoding: str) -> Iterator[tuple[str, Iterator[str]]]:
+def open_lines(
+    source: object, encoding: str, digest: Digest | None = None
+) -> Iterator[tuple[str, Iterator[str]]]:
     """
     Yield the name of *source* (a path or a text or binary stream) and its lines.
+
+    Args:
+        source: The export.
+        encoding: Its encoding, for paths and binary streams.
+        digest: A hash to update with every byte read (with the text in
+            UTF-8 for a text stream).
 
     Raises:
         FileNotFoundError: The path does not exist.
@@ -77,7 +97,7 @@ def open_lines(source: object, encoding: str) -> Iterator[tuple[str, Iterator[st
     if isinstance(source, str | PathLike):
         path = Path(source)
         with path.open("rb") as f:
-            yield str(path), _decoded(f, encoding)
+            yield str(path), _decoded(_hashed(f, digest), encoding)
         return
     if not hasattr(source, "read"):
         msg = f"expected a path or an open text stream, got {source!r}"
@@ -86,9 +106,23 @@ def open_lines(source: object, encoding: str) -> Iterator[tuple[str, Iterator[st
     name = getattr(stream, "name", None)
     label = name if isinstance(name, str) else "<stream>"
     if isinstance(stream.read(0), bytes):
-        yield label, _decoded(stream, encoding)
+        yield label, _decoded(_hashed(stream, digest), encoding)
     else:
-        yield label, _without_bom(stream)
+        yield label, _without_bom(_hashed_text(stream, digest))
+
+
+def _hashed(lines: Iterable[bytes], digest: Digest | None) -> Iterator[bytes]:
+    for raw in lines:
+        if digest is not None:
+            digest.update(raw)
+        yield raw
+
+
+def _hashed_text(lines: Iterable[str], digest: Digest | None) -> Iterator[str]:
+    for line in lines:
+        if digest is not None:
+            digest.update(line.encode("utf-8", "surrogatepass"))
+        yield line
 
 
 class UndecodableError(Exception):

@@ -8,6 +8,7 @@ first line numbers of each reason; never the rows.
 from __future__ import annotations
 
 import csv
+import hashlib
 import itertools
 from collections.abc import Iterator
 from decimal import Decimal
@@ -28,6 +29,7 @@ from ._values import RowError
 __all__ = ["finish", "result", "run"]
 
 MAX_REASONS: Final = 50
+_BLANK: Final = "blank row"
 
 
 class _Tally:
@@ -38,8 +40,11 @@ class _Tally:
     def __init__(self, max_lines: int) -> None:
         self.max_lines = max_lines
         self.reasons: dict[tuple[str, bool], tuple[int, list[int]]] = {}
+        self.blank = 0
 
     def add(self, reason: str, problem: bool, line: int) -> None:
+        if reason == _BLANK:
+            self.blank += 1
         key = (reason, problem)
         if key not in self.reasons and len(self.reasons) >= MAX_REASONS:
             key = ("other problems" if problem else "other reasons", problem)
@@ -66,10 +71,14 @@ def run(importer: Importer, source: object) -> tuple[ImportReport, Sums]:
     opts = importer.opts
     tally = _Tally(opts.max_lines)
     read = used = 0
-    with open_lines(source, opts.encoding) as (name, lines):
+    content = hashlib.sha256()
+    rows = hashlib.sha256()
+    with open_lines(source, opts.encoding, content) as (name, lines):
         try:
             for line, cells in _data_rows(importer, name, lines):
                 read += 1
+                if not blank(cells):
+                    rows.update(_canonical(cells))
                 reason = _handle(importer, cells, line, name)
                 if reason is None:
                     used += 1
@@ -92,8 +101,16 @@ def run(importer: Importer, source: object) -> tuple[ImportReport, Sums]:
         currencies=tuple(sorted({c for _, _, c in importer.sums})),
         zones=tuple(sorted(importer.dates.zones_seen)),
         unmapped=tuple(sorted(importer.unmapped)),
+        sha256=content.hexdigest(),
+        rows_sha256=rows.hexdigest() if read > tally.blank else None,
     )
     return report, importer.sums
+
+
+def _canonical(cells: list[str]) -> bytes:
+    # Unit and record separators cannot be told from cell text by a reader of
+    # the hash, but a cell holding them is read the same way in both exports.
+    return "\x1f".join(c.strip() for c in cells).encode("utf-8", "surrogatepass") + b"\x1e"
 
 
 def _data_rows(
@@ -131,7 +148,7 @@ def _handle(importer: Importer, cells: list[str], line: int, name: str) -> tuple
     Count one row; return ``None``, or why it was skipped and whether it is a problem.
     """
     if blank(cells):
-        return "blank row", False
+        return _BLANK, False
     try:
         reason = importer.handle(cells)
     except FileError as e:
