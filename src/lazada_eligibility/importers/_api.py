@@ -17,7 +17,7 @@ from ._amazon import BusinessReport, DateRange, Settlement
 from ._ebay import EbayOrders, EbayTransactions
 from ._engine import HEAD_LINES, Importer, Sums, add_exact
 from ._generic import GenericCsv
-from ._layout import UndecodableError, blank, find_header, open_lines
+from ._layout import UndecodableError, blank, csv_problem, find_header, open_lines
 from ._options import COMMON, Options, parse_options
 from ._report import Export, ImportReport, ImportResult, Source, StoreImport
 from ._run import finish, result, run
@@ -80,7 +80,11 @@ def detect(source: Source, encoding: str = "utf-8-sig") -> str:
         found = find_header(cls(Options()), head, name)
         if not isinstance(found, ExportFormatError):
             return cls.kind
-    rows = [row for row in csv.reader(head) if not blank(row)]
+    reader = csv.reader(head)
+    try:
+        rows = [row for row in reader if not blank(row)]
+    except csv.Error as e:
+        raise ExportFormatError(csv_problem(e), path=name, line=reader.line_num) from None
     first = ", ".join(repr(c.strip()) for c in rows[0][:40] if c.strip()) if rows else "none"
     kinds = ", ".join(KINDS[:-1])
     msg = f"not an export this library knows ({kinds}); the first row's columns are {first}"

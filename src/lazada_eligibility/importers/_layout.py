@@ -26,6 +26,7 @@ __all__ = [
     "Layout",
     "UndecodableError",
     "blank",
+    "csv_problem",
     "fields_of",
     "find_header",
     "open_lines",
@@ -157,6 +158,21 @@ def _without_bom(lines: Iterable[str]) -> Iterator[str]:
     yield from it
 
 
+def csv_problem(error: csv.Error) -> str:
+    """
+    Say what a :class:`csv.Error` means for an export, in words for its reader.
+    """
+    text = str(error)
+    if "field limit" in text:
+        # The csv module's own limit (131,072 characters unless a program
+        # changed it); raising it would be global state, and no export needs it.
+        return (
+            f"a field is longer than {csv.field_size_limit():,} characters, "
+            "which no platform export has: not an export, or a damaged one"
+        )
+    return f"not a CSV file: {text}"
+
+
 def fields_of(kind: str, required: Iterable[str]) -> tuple[Field, ...]:
     """
     Return the fields of *kind* as ``formats.json`` names them.
@@ -212,6 +228,21 @@ def _match(
     return index, max(votes, key=lambda lang: votes[lang], default=None)
 
 
+def _rows(reader: Iterator[list[str]]) -> Iterator[list[str] | csv.Error]:
+    """
+    The rows of *reader*, ending with the :class:`csv.Error` that stops it, if one does.
+    """
+    while True:
+        try:
+            row = next(reader, None)
+        except csv.Error as e:
+            yield e
+            return
+        if row is None:
+            return
+        yield row
+
+
 def find_header(
     importer: Importer, head: list[str], name: str
 ) -> tuple[Layout, int] | ExportFormatError:
@@ -229,7 +260,9 @@ def find_header(
         reader = csv.reader(head, delimiter=delimiter)
         preamble: list[tuple[str, ...]] = []
         start = 1
-        for row_number, cells in enumerate(reader):
+        for row_number, cells in enumerate(_rows(reader)):
+            if isinstance(cells, csv.Error):
+                return ExportFormatError(csv_problem(cells), path=name, line=start)
             index, language = _match(cells, names)
             matched = len(required & set(index))
             if matched == len(required):

@@ -106,13 +106,36 @@ def _choice(*choices: str) -> Callable[[object], str]:
     return check
 
 
+# Codecs that decode bytes to text but are not how files are written: they
+# would turn an export into something else (IDNA folds case and splits on dots,
+# the escape codecs read backslashes, UTF-7 reads "+").
+_NOT_FILE_ENCODINGS: Final = frozenset(
+    {"idna", "punycode", "unicode-escape", "raw-unicode-escape", "utf-7", "undefined"}
+)
+# What every export's structure is written in: it must decode to itself.
+_ASCII_PROBE: Final = b'Date,"Sold For";\tTotal\r\n0123456789 $.-/'
+
+
 def _encoding(value: object) -> str:
+    name = _text(value)
     try:
-        codecs.lookup(_text(value))
+        info = codecs.lookup(name)
     except LookupError:
-        msg = f"unknown encoding {value!r}"
+        msg = f"unknown encoding {value!r}; use one such as 'utf-8', 'cp932', 'gbk' or 'latin-1'"
         raise ValueError(msg) from None
-    return str(value)
+    if not info._is_text_encoding or info.name in _NOT_FILE_ENCODINGS:  # noqa: SLF001 -- the codec registry's own flag
+        msg = f"{value!r} is not a text encoding of files; use one such as 'utf-8' or 'cp932'"
+        raise ValueError(msg)
+    try:
+        readable = info.decode(_ASCII_PROBE)[0] == _ASCII_PROBE.decode("ascii")
+    except UnicodeError:
+        readable = False
+    if not readable:
+        # UTF-16 and UTF-32 hide newline bytes inside characters, so an export
+        # cannot be read line by line in them.
+        msg = f"{value!r} is not supported: exports are read in an ASCII-compatible encoding"
+        raise ValueError(msg)
+    return name
 
 
 def _locale(value: object) -> str | None:

@@ -21,7 +21,7 @@ from ..models import MonthlyTurnover
 from ..money import Money
 from ..periods import Month
 from ._engine import HEAD_LINES, FileError, Importer, Sums
-from ._layout import UndecodableError, blank, find_header, open_lines
+from ._layout import UndecodableError, blank, csv_problem, find_header, open_lines
 from ._report import ExcludedTurnover, ImportReport, ImportResult, SkippedRows
 from ._spelling import option
 from ._values import RowError
@@ -136,7 +136,7 @@ def _data_rows(
         try:
             cells = next(reader, None)
         except csv.Error as e:
-            raise ExportFormatError(str(e), path=name, line=start) from None
+            raise ExportFormatError(csv_problem(e), path=name, line=start) from None
         if cells is None:
             return
         yield start, cells
