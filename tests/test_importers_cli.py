@@ -126,7 +126,7 @@ class TestImportCommand:
             "--store-id",
             "S",
             "--platform",
-            "Shop",
+            "AliExpress",
             "--date-column",
             "day",
             "--amount-column",
@@ -150,7 +150,7 @@ class TestImportCommand:
             "--store-id",
             "S",
             "--platform",
-            "Shop",
+            "AliExpress",
             "--date-column",
             "day",
             "--amount-column",
@@ -182,7 +182,9 @@ class TestImportCommand:
 
     def test_missing_file_is_66(self, tmp_path, capsys):
         """A file that is not there exits 66."""
-        code = main("import", "auto", tmp_path / "none.csv", "--store-id", "S", "--platform", "P")
+        code = main(
+            "import", "auto", tmp_path / "none.csv", "--store-id", "S", "--platform", "AliExpress"
+        )
         assert 66 == code
         assert "none.csv: no such file" in capsys.readouterr().err
 
@@ -243,7 +245,7 @@ class TestImportCommand:
             return original(self, *args, **kwargs)
 
         monkeypatch.setattr(Path, "open", vanish)
-        code = main("import", "auto", path, "--store-id", "S", "--platform", "P")
+        code = main("import", "auto", path, "--store-id", "S", "--platform", "AliExpress")
         assert 66 == code
         assert "No such file or directory" in capsys.readouterr().err
 
@@ -267,7 +269,7 @@ class TestImportCommand:
     def test_kind_choices(self, capsys):
         """An unknown kind is an argparse usage error."""
         with pytest.raises(SystemExit):
-            main("import", "shopify", "x.csv", "--store-id", "S", "--platform", "P")
+            main("import", "shopify", "x.csv", "--store-id", "S", "--platform", "AliExpress")
         assert "invalid choice" in capsys.readouterr().err
 
     def test_main_cli_protocol(self, capsys):

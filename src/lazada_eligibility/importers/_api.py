@@ -277,18 +277,19 @@ def _refuse_repeat(
         else:
             continue
         msg = (
-            f"export {number} ({_use(export, report)}) {same} export {earlier_number} "
-            f"({_use(earlier, earlier_report)}): one export is the turnover of one period "
+            f"export {number} ({_use(export, report, path=False)}) {same} export "
+            f"{earlier_number} ({_use(earlier, earlier_report)}): one export is the turnover "
+            "of one period "
             "and is counted once; give each period's own export"
         )
         raise ExportFormatError(msg, path=report.source)
 
 
-def _use(export: Export, report: ImportReport) -> str:
+def _use(export: Export, report: ImportReport, *, path: bool = True) -> str:
     """
     One use of an export in a message: its name, its own month, its content hash.
     """
-    parts = [report.source]
+    parts = [report.source] if path else []
     month = export.options.get("month")
     if month is not None:
         parts.append(option("month", str(month)))

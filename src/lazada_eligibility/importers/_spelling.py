@@ -75,4 +75,3 @@ def option(name: str, value: str | None = None) -> str:
             return f"{name}= (an option of the Python API only)"
         return flag if value is None else f"{flag} {value}"
     return f"{name}=" if value is None else f"{name}={value!r}"
-
