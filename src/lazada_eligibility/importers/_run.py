@@ -24,7 +24,7 @@ from ._engine import HEAD_LINES, FileError, Importer, Sums
 from ._layout import UndecodableError, blank, csv_problem, find_header, open_lines
 from ._report import ExcludedTurnover, ImportReport, ImportResult, SkippedRows
 from ._spelling import option
-from ._values import RowError
+from ._values import MAX_AMOUNT, RowError
 
 __all__ = ["finish", "result", "run"]
 
@@ -169,16 +169,27 @@ def _decode_error(e: UndecodableError, name: str, encoding: str) -> ExportFormat
     return ExportFormatError(msg, path=name, line=e.line)
 
 
-def finish(sums: Sums) -> tuple[tuple[MonthlyTurnover, ...], tuple[ExcludedTurnover, ...]]:
+def finish(
+    sums: Sums, source: str | None = None
+) -> tuple[tuple[MonthlyTurnover, ...], tuple[ExcludedTurnover, ...]]:
     """
     Turn the sums into records, leaving out (and saying why) what cannot be one.
 
     A (month, category) with amounts in several currencies, or with a
     negative sum, is left out: a record must be one non-negative amount, and
     changing the data to make one would hide what the export says.
+
+    Raises:
+        ExportFormatError: A month's sum is beyond the bounds of an amount.
     """
     groups: dict[tuple[Month, str | None], dict[str, Decimal]] = {}
     for (month, category, currency), total in sums.items():
+        if total.copy_abs() >= MAX_AMOUNT:
+            msg = (
+                f"the amounts of {month} add up to {total} {currency}, beyond the bounds "
+                "of an amount (below 10^15)"
+            )
+            raise ExportFormatError(msg, path=source)
         groups.setdefault((month, category), {})[currency] = total
     records: list[MonthlyTurnover] = []
     excluded: list[ExcludedTurnover] = []
@@ -200,5 +211,5 @@ def result(report: ImportReport, sums: Sums) -> ImportResult:
     """
     Return the result of one export: its records and its report with the exclusions.
     """
-    turnover, excluded = finish(sums)
+    turnover, excluded = finish(sums, report.source)
     return ImportResult(turnover, attrs.evolve(report, excluded=excluded))
