@@ -99,7 +99,7 @@ class TestEbayOrderLines:
         result = im.read("ebay-orders", orders(good, header=TAXED_HEADER), revenue="items")
         assert {"2026-09": Money("50.00", "USD")} == amounts(result)
         bad = '"1","22","2","$25.00","$4.99","$1.00","$2.00","$58.00","Sep-18-26"'
-        with pytest.raises(ExportFormatError, match="but Total Price 58.00") as e:
+        with pytest.raises(ExportFormatError, match=r"but Total Price 58\.00") as e:
             im.read("ebay-orders", orders(bad, header=TAXED_HEADER))
         assert 2 == e.value.line
 
@@ -138,7 +138,7 @@ class TestEbayOrderLines:
         result = im.read("ebay-orders", export, amount="total-price")
         assert {"2026-09": Money("5.40", "USD")} == amounts(result)
 
-    @pytest.mark.parametrize("quantity", ["0", "-1", "1.5", "two", "", "1" * 10, "١"])
+    @pytest.mark.parametrize("quantity", ["0", "-1", "1.5", "two", "", "1" * 10, "\u0661"])
     def test_bad_quantity(self, quantity):
         """A quantity that is not a whole number of at least 1 names the Quantity column."""
         export = orders(f'"1","22","{quantity}","$25.00","$0","$25.00","Sep-18-26"')
@@ -370,7 +370,7 @@ class TestHardening:
     )
     def test_non_text_encodings_refused(self, encoding):
         """Codecs that are not how files are written are refused naming the option."""
-        with pytest.raises(ValidationError, match="encoding: .*not a text encoding"):
+        with pytest.raises(ValidationError, match=r"encoding: .*not a text encoding"):
             im.read("csv", FIXTURES / "aliexpress_orders.csv", encoding=encoding, **CSV_OPTIONS)
 
     @pytest.mark.parametrize("encoding", ["utf-16", "utf-32-le"])
