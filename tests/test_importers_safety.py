@@ -554,3 +554,18 @@ class TestCommand:
                        "--platform", "amazon.com")  # fmt: skip
         assert 65 == code
         assert "is the same file as export 1" in capsys.readouterr().err
+
+
+class TestDetect:
+    @pytest.mark.parametrize("encoding", ["rot13", "zip", "hex", "utf-16", "bogus"])
+    def test_bad_encoding_before_reading(self, encoding):
+        """detect() refuses a bad encoding as a ValidationError before reading, as read() does."""
+        with pytest.raises(ValidationError, match="encoding: "):
+            im.detect(FIXTURES / "aliexpress_orders.csv", encoding)
+
+    def test_auto_with_bad_encoding_on_the_command_line(self, capsys):
+        """import auto --encoding zip is a usage error (64), found by the fuzz test."""
+        code = run_cli("import", "auto", FIXTURES / "amazon_date_range_us.csv", "--store-id", "s",
+                       "--platform", "amazon.com", "--encoding", "zip")  # fmt: skip
+        assert 64 == code
+        assert "--encoding: 'zip' is not a text encoding" in capsys.readouterr().err

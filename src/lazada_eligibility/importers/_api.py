@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Final
 
-from ..exceptions import ExportFormatError, ValidationError
+from ..exceptions import ExportFormatError, FieldProblem, ValidationError
 from ..models import Store
 from ..periods import Month
 from ._amazon import BusinessReport, DateRange, Settlement
@@ -18,7 +18,7 @@ from ._ebay import EbayOrders, EbayTransactions
 from ._engine import HEAD_LINES, Importer, Sums, add_exact
 from ._generic import GenericCsv
 from ._layout import UndecodableError, blank, csv_problem, find_header, open_lines
-from ._options import COMMON, Options, parse_options
+from ._options import COMMON, Options, parse_options, text_encoding
 from ._report import Export, ImportReport, ImportResult, Source, StoreImport
 from ._run import finish, result, run
 from ._spelling import option
@@ -67,6 +67,10 @@ def detect(source: Source, encoding: str = "utf-8-sig") -> str:
 
     .. versionadded:: 0.1.0
     """
+    try:
+        encoding = text_encoding(encoding)
+    except ValueError as e:
+        raise ValidationError.single("encoding", str(e)) from None
     position = _tell(source)
     with open_lines(source, encoding) as (name, lines):
         try:
@@ -251,8 +255,9 @@ def import_store(
         reports.append(result(report, sums).report)
     unused -= COMMON
     if unused:
-        raise ValidationError.single(
-            ", ".join(sorted(unused)), "is not an option of any of the exports' kinds"
+        raise ValidationError(
+            FieldProblem(name, "is not an option of any of the exports' kinds")
+            for name in sorted(unused)
         )
     turnover, excluded = finish(merged)
     store = Store(platform, store_id, turnover, name=name, owner=owner, category=category)

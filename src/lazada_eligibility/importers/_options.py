@@ -19,9 +19,10 @@ from ..money import known_currency
 from ..periods import Month
 from ..platforms import DEFAULT_PLATFORMS, Platform
 from ._dates import zone_of
+from ._spelling import option_names
 from ._values import format_data, locale_of
 
-__all__ = ["COMMON", "Options", "parse_options"]
+__all__ = ["COMMON", "Options", "parse_options", "text_encoding"]
 
 COMMON: Final = frozenset(
     {
@@ -116,7 +117,14 @@ _NOT_FILE_ENCODINGS: Final = frozenset(
 _ASCII_PROBE: Final = b'Date,"Sold For";\tTotal\r\n0123456789 $.-/'
 
 
-def _encoding(value: object) -> str:
+def text_encoding(value: object) -> str:
+    """
+    Return *value* when it names an ASCII-compatible text encoding that files are written in.
+
+    Raises:
+        ValueError: Unknown, not a text encoding (``rot13``, ``zip``,
+            ``hex``, ``idna``), or not readable line by line (UTF-16).
+    """
     name = _text(value)
     try:
         info = codecs.lookup(name)
@@ -246,7 +254,7 @@ _CHECKS: Final[dict[str, Callable[[Any], Any]]] = {
     "category": _optional_text,
     "columns": _str_mapping,
     "currency": lambda v: None if v is None else known_currency(v),
-    "encoding": _encoding,
+    "encoding": text_encoding,
     "errors": _choice("raise", "report"),
     "locale": _locale,
     "max_lines": _max_lines,
@@ -282,7 +290,7 @@ def parse_options(kind: str, raw: Mapping[str, object], accepted: Collection[str
     allowed = COMMON | frozenset(accepted)
     for name in sorted(raw):
         if name not in allowed:
-            known = ", ".join(sorted(allowed))
+            known = option_names(allowed)
             problems.append(FieldProblem(name, f"is not an option of {kind!r}; it takes {known}"))
             continue
         try:

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Final
 
-__all__ = ["FLAGS", "SURFACE", "command_line", "option"]
+__all__ = ["FLAGS", "SURFACE", "command_line", "option", "option_names"]
 
 SURFACE: Final[contextvars.ContextVar[str]] = contextvars.ContextVar(
     "lazada_eligibility_importers_surface", default="python"
@@ -75,3 +75,19 @@ def option(name: str, value: str | None = None) -> str:
             return f"{name}= (an option of the Python API only)"
         return flag if value is None else f"{flag} {value}"
     return f"{name}=" if value is None else f"{name}={value!r}"
+
+
+def option_names(names: Iterable[str]) -> str:
+    """
+    Return the caller's names of options *names*, sorted: flags on the command line.
+
+    Example:
+        >>> option_names(["month", "basis", "zone_names"])
+        'basis, month, zone_names'
+        >>> with command_line():
+        ...     option_names(["month", "basis", "zone_names"])
+        '--basis, --month'
+    """
+    if SURFACE.get() == "cli":
+        return ", ".join(sorted(FLAGS[n] for n in names if n in FLAGS))
+    return ", ".join(sorted(names))
