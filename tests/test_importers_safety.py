@@ -564,7 +564,7 @@ class TestDetect:
             im.detect(FIXTURES / "aliexpress_orders.csv", encoding)
 
     def test_auto_with_bad_encoding_on_the_command_line(self, capsys):
-        """import auto --encoding zip is a usage error (64), found by the fuzz test."""
+        """The command `import auto --encoding zip` is a usage error (64), found by fuzzing."""
         code = run_cli("import", "auto", FIXTURES / "amazon_date_range_us.csv", "--store-id", "s",
                        "--platform", "amazon.com", "--encoding", "zip")  # fmt: skip
         assert 64 == code
