@@ -77,8 +77,10 @@ def run(importer: Importer, source: object) -> tuple[ImportReport, Sums]:
         try:
             for line, cells in _data_rows(importer, name, lines):
                 read += 1
-                if not blank(cells):
-                    rows.update(_canonical(cells))
+                if blank(cells):
+                    tally.add(_BLANK, False, line)  # noqa: FBT003 -- a blank row is no problem
+                    continue
+                rows.update(_canonical(cells))
                 reason = _handle(importer, cells, line, name)
                 if reason is None:
                     used += 1
@@ -147,8 +149,6 @@ def _handle(importer: Importer, cells: list[str], line: int, name: str) -> tuple
     """
     Count one row; return ``None``, or why it was skipped and whether it is a problem.
     """
-    if blank(cells):
-        return _BLANK, False
     try:
         reason = importer.handle(cells)
     except FileError as e:
