@@ -50,9 +50,10 @@ EXPORTS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 # The import command's statuses (docs/cli.md): a store (0), a usage error (64),
-# bad input data (65), an input file missing (66). It gives no verdict, so
-# never 1 or 2; 70 would be a bug; 73 and 74 need -o, which the fuzz leaves out.
-STATUSES = frozenset({0, 64, 65, 66})
+# bad input data (65), an input file missing (66), an output that cannot be
+# created (73). It gives no verdict, so never 1 or 2; 70 would be a bug; 74
+# needs a full disk, which test_importers_safety.py reaches with /dev/full.
+STATUSES = frozenset({0, 64, 65, 66, 73})
 
 HOSTILE_CELLS = (
     "1e1000000",
@@ -149,6 +150,9 @@ def arguments(draw: st.DrawFn, fixture: str, files: list[str]) -> list[str]:
         argv.append("--skip-bad-rows")
     if draw(st.booleans()):
         argv += ["--overlap", "sum"]
+    output = draw(st.sampled_from((None, None, "out.json", "missing/out.json", "export0.csv")))
+    if output is not None:
+        argv += ["-o", output]
     argv.append("-q")
     return argv
 
@@ -169,7 +173,8 @@ def runs(draw: st.DrawFn) -> tuple[list[bytes], list[str]]:
 def _write(folder: Path, exports: list[bytes], argv: list[str]) -> list[str]:
     for i, data in enumerate(exports):
         (folder / f"export{i}.csv").write_bytes(data)
-    return [str(folder / a) if a.startswith("export") and a.endswith(".csv") else a for a in argv]
+    in_folder = ("export", "out.json", "missing/")
+    return [str(folder / a) if a.startswith(in_folder) else a for a in argv]
 
 
 SEEN: Counter[int] = Counter()

@@ -569,3 +569,35 @@ class TestDetect:
                        "--platform", "amazon.com", "--encoding", "zip")  # fmt: skip
         assert 64 == code
         assert "--encoding: 'zip' is not a text encoding" in capsys.readouterr().err
+
+
+class TestOutputIsNotInput:
+    def test_output_over_an_export_is_refused(self, tmp_path, capsys):
+        """-o naming one of the exports is a usage error and leaves the export whole (found by fuzzing)."""
+        export = tmp_path / "orders.csv"
+        export.write_bytes((FIXTURES / "ebay_orders.csv").read_bytes())
+        code = run_cli("import", "auto", export, "--store-id", "s", "--platform", "ebay.com",
+                       "-q", "-o", export)  # fmt: skip
+        assert 64 == code
+        assert "writing would destroy it" in capsys.readouterr().err
+        assert (FIXTURES / "ebay_orders.csv").read_bytes() == export.read_bytes()
+
+    def test_output_through_a_link_is_refused(self, tmp_path, capsys):
+        """A link to the export is the export."""
+        export = tmp_path / "orders.csv"
+        export.write_bytes((FIXTURES / "ebay_orders.csv").read_bytes())
+        link = tmp_path / "link.json"
+        link.symlink_to(export)
+        code = run_cli("import", "auto", export, "--store-id", "s", "--platform", "ebay.com",
+                       "-q", "-o", link)  # fmt: skip
+        assert 64 == code
+        assert (FIXTURES / "ebay_orders.csv").read_bytes() == export.read_bytes()
+
+    def test_existing_other_output_is_replaced(self, tmp_path, capsys):
+        """An existing output that is no input is replaced by the store."""
+        out = tmp_path / "store.json"
+        out.write_text("old", encoding="utf-8")
+        code = run_cli("import", "auto", FIXTURES / "ebay_orders.csv", "--store-id", "s",
+                       "--platform", "ebay.com", "-q", "-o", out)  # fmt: skip
+        assert 0 == code
+        assert "ebay.com" == json.loads(out.read_text(encoding="utf-8"))["platform"]

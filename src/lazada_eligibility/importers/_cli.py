@@ -246,6 +246,25 @@ def _write(path: str, text: str) -> int:
     return 0
 
 
+def _output_is_input(args: argparse.Namespace) -> str | None:
+    """
+    The input file that ``-o`` names too (also through a link), if any.
+    """
+    if args.output is None or not Path(args.output).exists():
+        return None
+    for path in (*args.files, args.sku_categories):
+        if path is not None and _same_file(path, args.output):
+            return str(path)
+    return None
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return Path(a).samefile(b)
+    except OSError:
+        return False
+
+
 def _check_names(args: argparse.Namespace) -> str | None:
     """
     Refuse a --platform the catalog does not know and a --category the taxonomy does not have.
@@ -320,6 +339,10 @@ def _exports(args: argparse.Namespace) -> list[Export] | int:
     for path in (*args.files, args.sku_categories):
         if path is not None and not Path(path).is_file():
             return _fail(f"{path}: no such file", EX_NOINPUT)
+    clash = _output_is_input(args)
+    if clash is not None:
+        msg = f"-o {args.output}: is the input file {clash}; writing would destroy it"
+        return _fail(msg, EX_USAGE)
     months = args.month or []
     if len(months) > 1 and len(months) != len(args.files):
         return _fail(f"--month is given {len(months)} times for {len(args.files)} files", EX_USAGE)
