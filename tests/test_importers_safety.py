@@ -8,9 +8,12 @@ import csv
 import decimal
 import io
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from lazada_eligibility import ExportFormatError, Money, Month, ValidationError
 from lazada_eligibility import importers as im
@@ -601,3 +604,51 @@ class TestOutputIsNotInput:
                        "--platform", "ebay.com", "-q", "-o", out)  # fmt: skip
         assert 0 == code
         assert "ebay.com" == json.loads(out.read_text(encoding="utf-8"))["platform"]
+
+
+def _dollars(cents: int) -> str:
+    """
+    Return *cents* as an en_US dollar amount, such as ``$1,234.05``.
+    """
+    return f"${cents // 100:,}.{cents % 100:02d}"
+
+
+class TestEbayLineProperties:
+    @given(
+        unit=st.integers(0, 10**8),
+        quantity=st.integers(1, 1000),
+        shipping=st.integers(0, 10**6),
+        taxes=st.tuples(st.integers(0, 10**6), st.integers(0, 10**6)),
+        revenue=st.sampled_from(["with-shipping", "items"]),
+    )
+    def test_a_line_that_adds_up_counts_units_times_price(
+        self, unit, quantity, shipping, taxes, revenue
+    ):
+        """A taxed line that adds up counts Sold For x Quantity (+ shipping on the default basis)."""
+        total = unit * quantity + shipping + sum(taxes)
+        line = [str(quantity), _dollars(unit), _dollars(shipping), *map(_dollars, taxes)]
+        row = ",".join(f'"{c}"' for c in ["1", "22", *line, _dollars(total), "Sep-18-26"])
+        result = im.read("ebay-orders", orders(row, header=TAXED_HEADER), revenue=revenue)
+        expected = unit * quantity + (shipping if revenue == "with-shipping" else 0)
+        assert [Money(Decimal(expected) / 100, "USD")] == [t.amount for t in result.turnover]
+
+    @given(
+        unit=st.integers(1, 10**8),
+        quantity=st.integers(1, 1000),
+        shipping=st.integers(0, 10**6),
+        off=st.integers(-(10**6), 10**6).filter(bool),
+        taxed=st.booleans(),
+    )
+    def test_a_line_that_does_not_add_up_is_refused(self, unit, quantity, shipping, off, taxed):
+        """A Total Price off by any amount is refused with taxes shown, and when too low without."""
+        expected = unit * quantity + shipping
+        total = expected + off
+        assume(total >= 0 and (taxed or off < 0))
+        cells = [str(quantity), _dollars(unit), _dollars(shipping)]
+        if taxed:
+            cells += ["$0.00", "$0.00"]
+        row = ",".join(f'"{c}"' for c in ["1", "22", *cells, _dollars(total), "Sep-18-26"])
+        header = TAXED_HEADER if taxed else ORDERS_HEADER
+        with pytest.raises(ExportFormatError, match="does not add up") as e:
+            im.read("ebay-orders", orders(row, header=header))
+        assert (2, "Total Price") == (e.value.line, e.value.column)
