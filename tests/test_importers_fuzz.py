@@ -97,6 +97,8 @@ OPTION_VALUES: dict[str, tuple[str, ...]] = {
     "--date-column": ("day", "Payment Time", "Date", ""),
     "--amount-column": ("total", "Order Amount", "Sold For"),
     "--currency-column": ("Currency", "nope"),
+    "--zone-name": ("IST=Asia/Kolkata", "PDT=../../etc/passwd", "X", "=+05:30"),
+    "--column": ("sales=Umsatz", "nope=x", "date=", "datetime=Datum"),
 }
 PLATFORMS = ("amazon.com", "amazon.de", "ebay.com", "ebay.co.uk", "AliExpress", "Amazon Malaysia")
 

@@ -652,3 +652,47 @@ class TestEbayLineProperties:
         with pytest.raises(ExportFormatError, match="does not add up") as e:
             im.read("ebay-orders", orders(row, header=header))
         assert (2, "Total Price") == (e.value.line, e.value.column)
+
+
+class TestMappingFlags:
+    def test_zone_name(self, tmp_path, capsys):
+        """--zone-name names an abbreviation the export uses, so the CLI can read it too."""
+        export = tmp_path / "sales.csv"
+        export.write_text("day,total\n2026-09-30 23:00 IST,5\n", encoding="utf-8")
+        argv = ["import", "csv", export, "--store-id", "s", "--platform", "AliExpress",
+                "--date-column", "day", "--amount-column", "total", "--currency", "USD",
+                "--tz", "UTC", "-q"]  # fmt: skip
+        assert 65 == run_cli(*argv)
+        assert "name it with --zone-name" in capsys.readouterr().err
+        assert 0 == run_cli(*argv, "--zone-name", "IST=Asia/Kolkata")
+        assert "2026-09" == json.loads(capsys.readouterr().out)["turnover"][0]["month"]
+
+    def test_column(self, tmp_path, capsys):
+        """--column names a column the importer does not know."""
+        text = (FIXTURES / "amazon_business_by_date_us.csv").read_text(encoding="utf-8-sig")
+        export = tmp_path / "renamed.csv"
+        export.write_text(text.replace('"Ordered Product Sales"', '"Sales (gross)"', 1), "utf-8")
+        argv = ["import", "amazon-business-report", export, "--store-id", "s",
+                "--platform", "amazon.com", "-q"]  # fmt: skip
+        assert 65 == run_cli(*argv)
+        capsys.readouterr()
+        assert 0 == run_cli(*argv, "--column", "sales=Sales (gross)")
+
+    @pytest.mark.parametrize(
+        "extra",
+        [
+            ("--zone-name", "IST"),
+            ("--zone-name", "=Asia/Kolkata"),
+            ("--zone-name", "IST=../../etc/passwd"),
+            ("--zone-name", "IST=Asia/Kolkata", "--zone-name", "IST=+05:30"),
+            ("--column", "nope=x"),
+        ],
+    )
+    def test_bad_pairs_are_usage_errors(self, extra, capsys):
+        """A malformed, repeated or unusable pair is a usage error naming its flag."""
+        code = run_cli("import", "auto", FIXTURES / "amazon_date_range_us.csv", "--store-id", "s",
+                       "--platform", "amazon.com", *extra)  # fmt: skip
+        err = capsys.readouterr().err
+        assert 64 == code
+        assert extra[0] in err
+        assert "Traceback" not in err

@@ -115,6 +115,22 @@ def register(subparsers: Any) -> None:  # noqa: ANN401 -- argparse's subparsers 
     for column in ("date", "amount", "currency", "category", "sku"):
         p.add_argument(f"--{column}-column", help=f"the {column} column of a 'csv' export")
     p.add_argument("--date-format", help="a strptime format for a 'csv' export's dates")
+    p.add_argument(
+        "--zone-name",
+        dest="zone_names",
+        metavar="ABBR=ZONE",
+        action="append",
+        type=_pair,
+        help="a time zone abbreviation the exports use, as an IANA name or offset: IST=Asia/Kolkata",
+    )
+    p.add_argument(
+        "--column",
+        dest="columns",
+        metavar="FIELD=NAME",
+        action="append",
+        type=_pair,
+        help="the name of a column the importer does not know: sales='Umsatz (brutto)'",
+    )
     p.add_argument("--delimiter", help="the delimiter of a 'csv' export")
     p.add_argument(
         "--skip-bad-rows",
@@ -197,9 +213,9 @@ def _run(args: argparse.Namespace, out: TextIO | None) -> int:
     exports = _exports(args)
     if isinstance(exports, int):
         return exports
-    options = {k: getattr(args, k) for k in _PASSED if getattr(args, k) is not None}
-    if args.skip_bad_rows:
-        options["errors"] = "report"
+    options = _options(args)
+    if isinstance(options, str):
+        return _fail(options, EX_USAGE)
     try:
         if args.sku_categories is not None:
             options["sku_categories"] = _sku_categories(args.sku_categories)
@@ -244,6 +260,47 @@ def _write(path: str, text: str) -> int:
     except OSError as e:
         return _fail(f"-o {path}: cannot write it: {e.strerror or e}", EX_IOERR)
     return 0
+
+
+def _options(args: argparse.Namespace) -> dict[str, Any] | str:
+    """
+    The importer options the command line gives, or what is wrong with them.
+    """
+    options: dict[str, Any] = {k: getattr(args, k) for k in _PASSED if getattr(args, k) is not None}
+    if args.skip_bad_rows:
+        options["errors"] = "report"
+    mappings = _mappings(args)
+    if isinstance(mappings, str):
+        return mappings
+    options.update(mappings)
+    return options
+
+
+def _pair(text: str) -> tuple[str, str]:
+    """
+    Split ``KEY=VALUE`` (of ``--zone-name`` and ``--column``).
+    """
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip() or not value.strip():
+        msg = f"expected KEY=VALUE, got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return key.strip(), value.strip()
+
+
+def _mappings(args: argparse.Namespace) -> dict[str, dict[str, str]] | str:
+    """
+    ``--zone-name`` and ``--column`` as the zone_names and columns options, or what is wrong.
+    """
+    found: dict[str, dict[str, str]] = {}
+    for name, flag in (("zone_names", "--zone-name"), ("columns", "--column")):
+        pairs: list[tuple[str, str]] = getattr(args, name) or []
+        mapping = dict(pairs)
+        if len(mapping) != len(pairs):
+            twice = sorted({k for k, _ in pairs if sum(1 for j, _ in pairs if j == k) > 1})
+            return f"{flag}: {', '.join(map(repr, twice))} given more than once"
+        if mapping:
+            found[name] = mapping
+    return found
 
 
 def _output_is_input(args: argparse.Namespace) -> str | None:

@@ -27,6 +27,7 @@ FLAGS: Final = {
     "basis": "--basis",
     "category": "--category",
     "category_column": "--category-column",
+    "columns": "--column",
     "currency": "--currency",
     "currency_column": "--currency-column",
     "date_column": "--date-column",
@@ -42,6 +43,7 @@ FLAGS: Final = {
     "sku_column": "--sku-column",
     "store_id": "--store-id",
     "tz": "--tz",
+    "zone_names": "--zone-name",
 }
 """Option name -> the ``import`` command's flag for it."""
 
@@ -67,7 +69,10 @@ def option(name: str, value: str | None = None) -> str:
         "month='2026-09'"
         >>> with command_line():
         ...     option("month", "2026-09"), option("currency"), option("zone_names")
-        ('--month 2026-09', '--currency', 'zone_names= (an option of the Python API only)')
+        ('--month 2026-09', '--currency', '--zone-name')
+        >>> with command_line():
+        ...     option("category_map")
+        'category_map= (an option of the Python API only)'
     """
     if SURFACE.get() == "cli":
         flag = FLAGS.get(name)
@@ -82,10 +87,10 @@ def option_names(names: Iterable[str]) -> str:
     Return the caller's names of options *names*, sorted: flags on the command line.
 
     Example:
-        >>> option_names(["month", "basis", "zone_names"])
-        'basis, month, zone_names'
+        >>> option_names(["month", "basis", "only"])
+        'basis, month, only'
         >>> with command_line():
-        ...     option_names(["month", "basis", "zone_names"])
+        ...     option_names(["month", "basis", "only"])
         '--basis, --month'
     """
     if SURFACE.get() == "cli":
