@@ -696,3 +696,17 @@ class TestMappingFlags:
         assert 64 == code
         assert extra[0] in err
         assert "Traceback" not in err
+
+
+class TestTotalPriceAmount:
+    def test_checked_when_it_can_be(self):
+        """amount='total-price' still refuses a line whose Total Price is below its items."""
+        export = orders('"1","22","2","$25.00","$4.99","$29.99","Sep-18-26"')
+        with pytest.raises(ExportFormatError, match="does not add up"):
+            im.read("ebay-orders", export, amount="total-price")
+
+    def test_empty_sold_for_is_not_needed(self):
+        """amount='total-price' counts a line without a Sold For by its Total Price alone."""
+        export = orders('"1","22","2","","","$54.99","Sep-18-26"')
+        result = im.read("ebay-orders", export, amount="total-price")
+        assert {"2026-09": Money("54.99", "USD")} == amounts(result)

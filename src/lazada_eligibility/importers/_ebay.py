@@ -83,8 +83,8 @@ class EbayOrders(Importer):
         self._last_record = record or None
         month = self.month(cells, "sale_date")
         if self._amount == "total-price":
-            if self.has("quantity"):
-                self._line(cells)
+            if self.has("quantity") and self.text(cells, "sold_for"):
+                self._line(cells)  # checks the line against its Total Price
             amount, currency = self.amount(cells, ("total_price",))
         else:
             line = self._line(cells)
