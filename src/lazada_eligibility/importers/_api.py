@@ -139,7 +139,8 @@ def read(kind: str, source: Source, **options: object) -> ImportResult:
         kind: One of :data:`~lazada_eligibility.importers.KINDS`, or ``"auto"`` to detect it.
         source: A path, or an open text or binary stream.
         **options: See the importers guide: ``category``, ``sku_categories``,
-            ``currency``, ``locale``, ``tz``, ``platform``, ``errors``, ...
+            ``currency``, ``locale``, ``tz``, ``platform``, ``errors``,
+            ``revenue``, ...
 
     Raises:
         ExportFormatError: The file is not of *kind* (naming the missing
@@ -199,11 +200,19 @@ def import_store(
         overlap: ``"error"`` (the default) when two exports have turnover in
             the same month, which would be counted twice; ``"sum"`` to add
             them, for exports that do not overlap (one per marketplace).
+            Never adds one export to itself: see below.
         **options: Options for every export, as for :func:`~lazada_eligibility.importers.read`. Each
             export gets the ones its kind takes.
 
+    One export is the turnover of one period: an export whose file or data
+    rows (the ``sha256`` and ``rows_sha256`` of its
+    :class:`~lazada_eligibility.importers.ImportReport`) were already read in
+    the same call is refused, naming both uses, whatever its ``month`` and
+    ``overlap``.
+
     Raises:
-        ExportFormatError: An export cannot be read, or two exports overlap.
+        ExportFormatError: An export cannot be read, two exports overlap,
+            or one export is given twice.
         ValidationError: An option is bad or no export takes it.
 
     Example:
