@@ -710,3 +710,52 @@ class TestTotalPriceAmount:
         export = orders('"1","22","2","","","$54.99","Sep-18-26"')
         result = im.read("ebay-orders", export, amount="total-price")
         assert {"2026-09": Money("54.99", "USD")} == amounts(result)
+
+
+def date_range_part(folder: Path, name: str, rows: slice) -> Path:
+    """
+    Write the US Date Range report with only its data rows in *rows*, as another download would.
+    """
+    lines = (FIXTURES / "amazon_date_range_us.csv").read_text(encoding="utf-8").splitlines()
+    head, data = lines[:8], lines[8:]
+    path = folder / name
+    path.write_text("\n".join([*head, *data[rows]]) + "\n", encoding="utf-8")
+    return path
+
+
+class TestOverlappingRows:
+    def test_overlapping_periods_refused_when_summed(self, tmp_path):
+        """Two Date Range downloads sharing an order, added with overlap='sum', are refused at the row."""
+        first = date_range_part(tmp_path, "aug-sep.csv", slice(0, 6))
+        second = date_range_part(tmp_path, "sep-oct.csv", slice(5, None))
+        with pytest.raises(ExportFormatError, match="would count that sale twice") as e:
+            im.import_store("amazon.com", "A1", [first, second], overlap="sum")
+        assert (str(second), 9) == (e.value.path, e.value.line)
+        assert "export 1 (" in str(e.value)
+        assert "on line 14" in str(e.value)
+
+    def test_adjacent_periods_add_up(self, tmp_path):
+        """Two downloads that share no row add up to the whole report."""
+        first = date_range_part(tmp_path, "aug-sep.csv", slice(0, 5))
+        second = date_range_part(tmp_path, "sep-oct.csv", slice(5, None))
+        whole = im.read("amazon-date-range", FIXTURES / "amazon_date_range_us.csv").turnover
+        store = im.import_store("amazon.com", "A1", [first, second], overlap="sum").store
+        assert [t.amount for t in whole] == [t.amount for t in store.turnover]
+
+    def test_generic_rows_may_repeat(self):
+        """A generic CSV has no row identity: an equal row in another export is another sale."""
+        exports = [
+            Export(io.StringIO("day,total\n2026-09-01,600\n2026-09-02,1\n"), "csv"),
+            Export(io.StringIO("day,total\n2026-09-01,600\n2026-09-03,2\n"), "csv"),
+        ]
+        store = im.import_store("AliExpress", "s", exports, overlap="sum", **CSV_OPTIONS).store
+        assert Money("1203", "USD") == store.turnover[0].amount
+
+    def test_child_item_figures_may_recur(self, tmp_path):
+        """Reports by child item of two months may share a row's figures by chance."""
+        exports = [
+            Export(child_report(tmp_path, "aug.csv", "1.000,00"), options={"month": "2026-08"}),
+            Export(child_report(tmp_path, "sep.csv", "1.100,00"), options={"month": "2026-09"}),
+        ]
+        store = im.import_store("amazon.de", "A1", exports, overlap="sum").store
+        assert [Month(2026, 8), Month(2026, 9)] == list(store.months)

@@ -41,6 +41,10 @@ class BusinessReport(Importer):
                 f"pass {option('month')} with the one calendar month the report covers",
             )
 
+    def rows_are_unique(self) -> bool:
+        # A day's row is that day; a child item's row is figures that may recur.
+        return self.has("date")
+
     def handle(self, cells: list[str]) -> str | None:
         month = self.month(cells, "date") if self.has("date") else self.opts.month
         amount, currency = self.amount(cells, ("sales",))

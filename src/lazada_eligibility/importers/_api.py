@@ -243,11 +243,17 @@ def import_store(
     reports: list[ImportReport] = []
     first_of: dict[Month, str] = {}
     seen: list[tuple[int, Export, ImportReport]] = []
+    # Adding exports up, a row two of them count is one sale counted twice.
+    row_checks = overlap == "sum" and len(exports) > 1
+    rows_seen: dict[bytes, tuple[int, str, int]] = {}
     for number, export in enumerate(exports, 1):
         importer = _store_importer(export, platform, options, unused)
-        report, sums = run(importer, export.source)
+        counted: dict[bytes, int] | None = {} if row_checks else None
+        report, sums = run(importer, export.source, counted)
         _refuse_repeat(number, export, report, seen)
         seen.append((number, export, report))
+        if counted:
+            _refuse_shared_rows(number, report, counted, rows_seen)
         clashes = sorted(m for m in report.months if m in first_of)
         if clashes and overlap == "error":
             months = ", ".join(str(m) for m in clashes)
@@ -297,6 +303,29 @@ def _refuse_repeat(
             "and is counted once; give each period's own export"
         )
         raise ExportFormatError(msg, path=report.source)
+
+
+def _refuse_shared_rows(
+    number: int,
+    report: ImportReport,
+    counted: dict[bytes, int],
+    rows_seen: dict[bytes, tuple[int, str, int]],
+) -> None:
+    """
+    Refuse an export that counts a row an earlier export counted; else remember its rows.
+    """
+    for digest, line in counted.items():
+        earlier = rows_seen.get(digest)
+        if earlier is not None:
+            earlier_number, earlier_source, earlier_line = earlier
+            msg = (
+                f"export {number} counts the row on line {line}, which export {earlier_number} "
+                f"({earlier_source}) counts on line {earlier_line}: the exports overlap, so "
+                f"adding them ({option('overlap', 'sum')}) would count that sale twice; "
+                "give exports of periods or marketplaces that do not overlap"
+            )
+            raise ExportFormatError(msg, path=report.source, line=line)
+    rows_seen.update((d, (number, report.source, line)) for d, line in counted.items())
 
 
 def _use(export: Export, report: ImportReport, *, path: bool = True) -> str:

@@ -72,6 +72,10 @@ class Importer:
     empty: ClassVar[frozenset[str]] = frozenset({""})
     required: ClassVar[frozenset[str]] = frozenset()
     options: ClassVar[frozenset[str]] = frozenset()
+    # Whether two equal rows are one transaction (or one day) counted twice:
+    # rows with an order id, a timestamp or a date. A generic CSV may repeat
+    # a row honestly, and a report by child item repeats figures by chance.
+    unique_rows: ClassVar[bool] = True
 
     def __init__(self, opts: Options) -> None:
         self.opts = opts
@@ -88,6 +92,12 @@ class Importer:
         The columns this importer reads.
         """
         return fields_of(self.kind, self.required)
+
+    def rows_are_unique(self) -> bool:
+        """
+        Whether an equal row in another export is this row counted twice.
+        """
+        return self.unique_rows
 
     def begin(self, layout: Layout, name: str) -> None:
         """

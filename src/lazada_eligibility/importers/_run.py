@@ -60,9 +60,15 @@ class _Tally:
         )
 
 
-def run(importer: Importer, source: object) -> tuple[ImportReport, Sums]:
+def run(
+    importer: Importer, source: object, counted_rows: dict[bytes, int] | None = None
+) -> tuple[ImportReport, Sums]:
     """
     Read *source* with *importer*; return the report (without exclusions) and the sums.
+
+    When *counted_rows* is given and the export's rows are unique (see
+    :meth:`Importer.rows_are_unique`), it gets a digest of every counted row
+    -> the row's first line, to find rows that two exports both count.
 
     Raises:
         ExportFormatError: The header is not found, a row is malformed (with
@@ -80,10 +86,14 @@ def run(importer: Importer, source: object) -> tuple[ImportReport, Sums]:
                 if blank(cells):
                     tally.add(_BLANK, False, line)  # noqa: FBT003 -- a blank row is no problem
                     continue
-                rows.update(_canonical(cells))
+                canonical = _canonical(cells)
+                rows.update(canonical)
                 reason = _handle(importer, cells, line, name)
                 if reason is None:
                     used += 1
+                    if counted_rows is not None and importer.rows_are_unique():
+                        digest = hashlib.blake2b(canonical, digest_size=16).digest()
+                        counted_rows.setdefault(digest, line)
                 else:
                     tally.add(*reason, line)
         except UndecodableError as e:
