@@ -50,11 +50,11 @@ _AMOUNT: Final = re.compile(
 _ISO_CODE: Final = re.compile(r"(?<![A-Za-z])[A-Z]{3}(?![A-Za-z])")
 _CURRENCIES: Final = frozenset(babel.numbers.list_currencies())
 CACHE: Final = 4096
-# The bounds the Money type enforces: below 10**15 in magnitude (a thousand
-# times the yearly turnover of the largest marketplaces, in any currency with
-# minor units) and at most 6 decimal places (ISO 4217 currencies have at most
-# 4; rates and unit prices of a few exports carry more). Checked per cell, so
-# that a bad amount names its line and column, not a month's sum.
+# The bounds the Money type enforces: below 10**15 in magnitude (in dong or
+# rupiah, the smallest units sellers use, still tens of millions of US
+# dollars, more than one store's month) and at most 6 decimal places (ISO 4217
+# currencies have at most 4). Checked per cell, so that a bad amount names its
+# line and column, not a month's sum.
 MAX_AMOUNT: Final = Decimal(10**15)
 MAX_PLACES: Final = 6
 # Longer than any amount within the bounds can be written, separators and
