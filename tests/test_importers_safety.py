@@ -759,3 +759,54 @@ class TestOverlappingRows:
         ]
         store = im.import_store("amazon.de", "A1", exports, overlap="sum").store
         assert [Month(2026, 8), Month(2026, 9)] == list(store.months)
+
+
+class TestMultiItemOrders:
+    def test_items_must_add_up_to_the_summary(self):
+        """Item rows that do not add up to their summary row are an error naming the summary's line."""
+        export = orders(
+            '"6","31","1","$5.00","$0","$5.00","Aug-20-26"',
+            '"7","","2","$28.00","$1.50","$31.05","Aug-25-26"',
+            '"7","220004","1","$13.00","","","Aug-25-26"',
+            '"7","220005","2","$15.00","","","Aug-25-26"',
+            '"8","32","1","$5.00","$0","$5.00","Aug-26-26"',
+        )
+        with pytest.raises(ExportFormatError, match=r"summary row says 2 items for 28\.00") as e:
+            im.read("ebay-orders", export)
+        assert (3, "Sold For") == (e.value.line, e.value.column)
+        assert "3 items for 43.00" in str(e.value)
+
+    def test_last_order_is_checked_without_a_footer(self):
+        """The last order of an export without its footer is checked and counted too."""
+        good = orders(
+            '"7","","2","$28.00","$1.50","$31.05","Aug-25-26"',
+            '"7","220004","1","$13.00","","","Aug-25-26"',
+            '"7","220005","1","$15.00","","","Aug-25-26"',
+        )
+        assert {"2026-08": Money("29.50", "USD")} == amounts(im.read("ebay-orders", good))
+        bad = orders(
+            '"7","","2","$28.00","$1.50","$31.05","Aug-25-26"',
+            '"7","220004","1","$13.00","","","Aug-25-26"',
+        )
+        with pytest.raises(ExportFormatError, match="1 item rows say 1 items") as e:
+            im.read("ebay-orders", bad)
+        assert 2 == e.value.line
+
+    def test_row_without_item_number_or_items_is_a_line(self):
+        """A row with no item number and no item rows after it is a line: its Sold For is per item."""
+        export = orders(
+            '"7","","2","$25.00","$4.99","$54.99","Sep-18-26"',
+            '"8","32","1","$5.00","$0","$5.00","Sep-19-26"',
+        )
+        result = im.read("ebay-orders", export, revenue="items")
+        assert {"2026-09": Money("55.00", "USD")} == amounts(result)
+
+    def test_rows_of_one_record_without_a_summary_all_count(self):
+        """Rows sharing a record number after a row with an item number are items of their own."""
+        export = orders(
+            '"7","220004","2","$13.00","$0","$26.00","Aug-25-26"',
+            '"7","220005","1","$15.00","$0","$15.00","Aug-25-26"',
+        )
+        result = im.read("ebay-orders", export, revenue="items")
+        assert {"2026-08": Money("41.00", "USD")} == amounts(result)
+        assert 2 == result.report.rows_used

@@ -11,6 +11,7 @@ from typing import Final
 import attrs
 
 from ..exceptions import ValidationError
+from ..periods import Month
 from ._engine import FileError, Importer, Typed, add_exact, multiply_exact, revenue_of
 from ._layout import Layout
 from ._spelling import option
@@ -73,36 +74,101 @@ class EbayOrders(Importer):
         self._exact = any(self.has(k) for k in self.TAXES)
         self._charges = tuple(k for k in (*self.TAXES, *self.FEES) if self.has(k))
         self._last_record: str | None = None
+        self._order: _Order | None = None
 
     def handle(self, cells: list[str]) -> str | None:
         if any(_FOOTER.search(cell) for cell in cells[:3]):
+            self._close()
             return "report footer"
         record = self.text(cells, "record")
-        if record and record == self._last_record:
+        if record and record == self._last_record and self._order is not None:
+            self._order.add(self._item(cells))
             return "item row of a multi-item order: the order's summary row counts it"
+        self._close()
         self._last_record = record or None
         month = self.month(cells, "sale_date")
-        if self._amount == "total-price":
-            if self.has("quantity") and self.text(cells, "sold_for"):
-                self._line(cells)  # checks the line against its Total Price
-            amount, currency = self.amount(cells, ("total_price",))
-        else:
-            line = self._line(cells)
-            amount = add_exact(line.items, line.shipping) if self._shipping else line.items
-            currency = line.currency
-        self.add(month, amount, currency, self.category(cells))
+        category = self.category(cells)
+        if self.has("item_number") and not self.text(cells, "item_number"):
+            # An order's summary row: counted once its item rows are known.
+            self._order = _Order(self.line, cells, month, category)
+            return None
+        self._count(cells, month, category, summary=False)
         return None
 
-    def _line(self, cells: list[str]) -> _Line:
+    def end(self) -> None:
+        self._close()
+
+    def _count(
+        self, cells: list[str], month: Month, category: str | None, *, summary: bool
+    ) -> None:
+        """
+        Count one line (or an order's summary row) after checking it against its Total Price.
+        """
+        if self._amount == "total-price":
+            if self.has("quantity") and self.text(cells, "sold_for"):
+                self._line(cells, summary=summary)  # checks the line against its Total Price
+            amount, currency = self.amount(cells, ("total_price",))
+        else:
+            line = self._line(cells, summary=summary)
+            amount = add_exact(line.items, line.shipping) if self._shipping else line.items
+            currency = line.currency
+        self.add(month, amount, currency, category)
+
+    def _close(self) -> None:
+        """
+        Count the pending summary row, once its item rows agree with it.
+
+        A summary row without item rows is a line like any other.
+
+        Raises:
+            FileError: Naming the summary row's line.
+        """
+        order, self._order = self._order, None
+        if order is None:
+            return
+        try:
+            if order.rows and self.text(order.cells, "sold_for"):
+                self._check_items(order)
+            self._count(order.cells, order.month, order.category, summary=order.rows > 0)
+        except RowError as e:
+            raise FileError(e.message, e.column, line=order.line) from None
+
+    def _check_items(self, order: _Order) -> None:
+        """
+        Check that an order's item rows add up to its summary row's Sold For and Quantity.
+        """
+        price, _ = self.amount(order.cells, ("sold_for",))
+        quantity = self._quantity(order.cells)
+        if (price, quantity) != (order.items, order.quantity):
+            msg = (
+                f"the order's summary row says {quantity} items for {price}, but its "
+                f"{order.rows} item rows say {order.quantity} items for {order.items}"
+            )
+            raise RowError(msg, self.column("sold_for"))
+
+    def _item(self, cells: list[str]) -> tuple[Decimal, int]:
+        """
+        An item row's items (Sold For x Quantity) and quantity.
+        """
+        if not self.text(cells, "sold_for"):
+            raise RowError("expected an amount, got an empty cell", self.column("sold_for"))
+        price, _ = self.amount(cells, ("sold_for",))
+        quantity = self._quantity(cells)
+        return multiply_exact(price, Decimal(quantity)), quantity
+
+    def _line(self, cells: list[str], *, summary: bool) -> _Line:
         """
         Read the line's amounts and check them against its Total Price.
+
+        Args:
+            cells: The row.
+            summary: Whether the row is an order's summary, whose Sold For
+                is the order's items already.
         """
         if not self.text(cells, "sold_for"):
             raise RowError("expected an amount, got an empty cell", self.column("sold_for"))
         price, currency = self.amount(cells, ("sold_for",))
-        summary = self.has("item_number") and not self.text(cells, "item_number")
         quantity = self._quantity(cells)
-        # An order's summary row states the order's items already.
         items = price if summary else multiply_exact(price, Decimal(quantity))
         if items.copy_abs() >= MAX_AMOUNT:
             msg = f"{price} x {quantity} is too large: an amount must be below 10^15"
@@ -164,6 +230,29 @@ class EbayOrders(Importer):
         if self._shipping and self.has("shipping"):
             return (sold, self.column("shipping"))
         return (sold,)
+
+
+class _Order:
+    """
+    An order's summary row, held until its item rows have been read.
+    """
+
+    def __init__(self, line: int, cells: list[str], month: Month, category: str | None) -> None:
+        self.line = line
+        self.cells = cells
+        self.month = month
+        self.category = category
+        self.items = Decimal(0)
+        self.quantity = 0
+        self.rows = 0
+
+    def add(self, item: tuple[Decimal, int]) -> None:
+        """
+        Add one item row's items and quantity.
+        """
+        self.items = add_exact(self.items, item[0])
+        self.quantity += item[1]
+        self.rows += 1
 
 
 @attrs.frozen

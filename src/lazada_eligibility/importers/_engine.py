@@ -83,6 +83,7 @@ class Importer:
         self.sums: Sums = {}
         self.months: set[Month] = set()
         self.unmapped: set[str] = set()
+        self.line = 0
         self.layout: Layout
         self.amounts: AmountReader
         self.dates: DateReader
@@ -127,6 +128,14 @@ class Importer:
             RowError: The row is malformed.
         """
         raise NotImplementedError
+
+    def end(self) -> None:
+        """
+        Finish after the last row; count what was held back for later rows.
+
+        Raises:
+            RowError: What was held back is malformed (its ``line`` says where).
+        """
 
     def counted(self) -> tuple[str, ...]:
         """

@@ -98,6 +98,10 @@ def run(
                     tally.add(*reason, line)
         except UndecodableError as e:
             raise _decode_error(e, name, opts.encoding) from None
+    try:
+        importer.end()
+    except RowError as e:
+        raise ExportFormatError(e.message, path=name, line=e.line, column=e.column) from None
     layout = importer.layout
     report = ImportReport(
         source=name,
@@ -159,10 +163,12 @@ def _handle(importer: Importer, cells: list[str], line: int, name: str) -> tuple
     """
     Count one row; return ``None``, or why it was skipped and whether it is a problem.
     """
+    importer.line = line
     try:
         reason = importer.handle(cells)
     except FileError as e:
-        raise ExportFormatError(e.message, path=name, line=line, column=e.column) from None
+        at = e.line or line
+        raise ExportFormatError(e.message, path=name, line=at, column=e.column) from None
     except RowError as e:
         if importer.opts.errors == "raise":
             raise ExportFormatError(e.message, path=name, line=line, column=e.column) from None

@@ -65,12 +65,16 @@ _MAX_AMOUNT_TEXT: Final = 64
 class RowError(Exception):
     """
     A cell that cannot be read; the engine adds the file and line.
+
+    *line* names another line than the one being read, for a problem found
+    later (an order whose item rows contradict its summary row).
     """
 
-    def __init__(self, message: str, column: str | None = None) -> None:
+    def __init__(self, message: str, column: str | None = None, line: int | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.column = column
+        self.line = line
 
 
 @functools.cache
