@@ -27,6 +27,16 @@ FIXTURES = Path(__file__).parent / "fixtures" / "exports"
 CSV_OPTIONS = {"date_column": "day", "amount_column": "total", "currency": "USD"}
 
 
+def child_report(folder: Path, month: str, sales: str) -> Path:
+    """
+    Write a German Business Report by child item for *month*, its first SKU selling *sales* EUR.
+    """
+    text = (FIXTURES / "amazon_business_by_child_de.csv").read_text(encoding="utf-8-sig")
+    path = folder / f"BusinessReport-{month}.csv"
+    path.write_text(text.replace('"1.234,56 €"', f'"{sales} €"'), encoding="utf-8-sig")
+    return path
+
+
 def csv_text(*rows: str, header: str = "day,total") -> io.StringIO:
     """
     Return a small generic CSV export as a stream.
@@ -539,16 +549,21 @@ class TestDetect:
 
 
 class TestImportStore:
-    def test_three_months_from_three_files(self):
+    def test_three_months_from_three_files(self, tmp_path):
         """Business Reports by child item, one per month, become one store."""
         exports = [
-            Export(FIXTURES / "amazon_business_by_child_de.csv", options={"month": month})
-            for month in ("2026-08", "2026-09", "2026-10")
+            Export(child_report(tmp_path, month, sales), options={"month": month})
+            for month, sales in (
+                ("2026-08", "1.234,56"),
+                ("2026-09", "1.100,00"),
+                ("2026-10", "990,00"),
+            )
         ]
         imported = im.import_store("amazon.de", "A1DE", exports, category="electronic-accessories")
         store = imported.store
         assert [Month(2026, m) for m in (8, 9, 10)] == list(store.months)
-        assert {Money("1553.97", "EUR")} == {t.amount for t in store.turnover}
+        expected = [Money(a, "EUR") for a in ("1553.97", "1419.41", "1309.41")]
+        assert expected == [t.amount for t in store.turnover]
         assert 3 == len(imported.reports)
 
     def test_overlap_is_an_error(self):

@@ -71,14 +71,16 @@ class TestImportCommand:
         assert ("", "") == capsys.readouterr()
         assert "camera-corner" == json.loads(out_file.read_text("utf-8"))["store_id"]
 
-    def test_month_per_file(self, capsys):
+    def test_month_per_file(self, capsys, tmp_path):
         """--month once per file pairs each Business Report by child item with its month."""
         child = FIXTURES / "amazon_business_by_child_de.csv"
+        other = tmp_path / "september.csv"
+        other.write_text(child.read_text("utf-8-sig").replace("1.234,56", "1.000,00"), "utf-8")
         code = main(
             "import",
             "amazon-business-report",
             child,
-            child,
+            other,
             "--month",
             "2026-08",
             "--month",
@@ -124,7 +126,7 @@ class TestImportCommand:
             "--store-id",
             "S",
             "--platform",
-            "Shop",
+            "AliExpress",
             "--date-column",
             "day",
             "--amount-column",
@@ -148,7 +150,7 @@ class TestImportCommand:
             "--store-id",
             "S",
             "--platform",
-            "Shop",
+            "AliExpress",
             "--date-column",
             "day",
             "--amount-column",
@@ -180,7 +182,9 @@ class TestImportCommand:
 
     def test_missing_file_is_66(self, tmp_path, capsys):
         """A file that is not there exits 66."""
-        code = main("import", "auto", tmp_path / "none.csv", "--store-id", "S", "--platform", "P")
+        code = main(
+            "import", "auto", tmp_path / "none.csv", "--store-id", "S", "--platform", "AliExpress"
+        )
         assert 66 == code
         assert "none.csv: no such file" in capsys.readouterr().err
 
@@ -241,7 +245,7 @@ class TestImportCommand:
             return original(self, *args, **kwargs)
 
         monkeypatch.setattr(Path, "open", vanish)
-        code = main("import", "auto", path, "--store-id", "S", "--platform", "P")
+        code = main("import", "auto", path, "--store-id", "S", "--platform", "AliExpress")
         assert 66 == code
         assert "No such file or directory" in capsys.readouterr().err
 
@@ -265,7 +269,7 @@ class TestImportCommand:
     def test_kind_choices(self, capsys):
         """An unknown kind is an argparse usage error."""
         with pytest.raises(SystemExit):
-            main("import", "shopify", "x.csv", "--store-id", "S", "--platform", "P")
+            main("import", "shopify", "x.csv", "--store-id", "S", "--platform", "AliExpress")
         assert "invalid choice" in capsys.readouterr().err
 
     def test_main_cli_protocol(self, capsys):

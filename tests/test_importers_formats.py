@@ -78,7 +78,7 @@ class TestBusinessReport:
 
     def test_by_child_item_needs_month(self):
         """Without a date column the caller must name the month."""
-        with pytest.raises(ValidationError, match="pass month='2026-09'"):
+        with pytest.raises(ValidationError, match="pass month= with the one calendar month"):
             im.read("amazon-business-report", FIXTURES / "amazon_business_by_child_de.csv")
 
     def test_by_date_refuses_month(self):
@@ -341,21 +341,24 @@ class TestEbayOrders:
 
     def test_empty_sold_for(self):
         """An order row without Sold For is malformed."""
-        export = io.StringIO("Sales Record Number,Sale Date,Sold For\n1,Sep-01-26,\n")
+        export = io.StringIO("Sales Record Number,Sale Date,Quantity,Sold For\n1,Sep-01-26,1,\n")
         with pytest.raises(ExportFormatError, match="empty cell"):
             im.read("ebay-orders", export)
 
     def test_euro_prefix_with_locale(self):
         """'EUR 90,00' reads with a German locale."""
         export = io.StringIO(
-            '"Sales Record Number","Sale Date","Sold For"\n"1","Oct-05-26","EUR 90,00"\n'
+            '"Sales Record Number","Sale Date","Quantity","Sold For"\n'
+            '"1","Oct-05-26","1","EUR 90,00"\n'
         )
         result = im.read("ebay-orders", export, locale="de_DE")
         assert {"2026-10": eur("90.00")} == sums(result)
 
     def test_semicolon_delimited(self):
         """A semicolon-separated report (as European spreadsheets save it) is read."""
-        export = io.StringIO("Sales Record Number;Sale Date;Sold For\n1;Oct-05-26;€1.234,50\n")
+        export = io.StringIO(
+            "Sales Record Number;Sale Date;Quantity;Sold For\n1;Oct-05-26;1;€1.234,50\n"
+        )
         result = im.read("ebay-orders", export, locale="de_DE")
         assert {"2026-10": eur("1234.50")} == sums(result)
 
@@ -546,8 +549,8 @@ class TestAmounts:
     def test_mixed_currencies_in_one_row(self):
         """Two amounts of one row in different currencies are malformed."""
         export = io.StringIO(
-            '"Sales Record Number","Sale Date","Sold For","Shipping And Handling"\n'
-            '"1","Sep-01-26","$5.00","€1.00"\n'
+            '"Sales Record Number","Sale Date","Quantity","Sold For","Shipping And Handling"\n'
+            '"1","Sep-01-26","1","$5.00","€1.00"\n'
         )
         with pytest.raises(ExportFormatError, match="in EUR, the row's other amounts in USD"):
             im.read("ebay-orders", export)

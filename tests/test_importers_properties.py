@@ -249,13 +249,20 @@ def ebay_orders(data: list[Row]) -> Rendered:
     lines = [
         ",,,,,",
         quote(
-            ["Sales Record Number", "Sale Date", "Sold For", "Shipping And Handling", "Total Price"]
+            [
+                "Sales Record Number",
+                "Sale Date",
+                "Quantity",
+                "Sold For",
+                "Shipping And Handling",
+                "Total Price",
+            ]
         ),
-        quote(["", "", "", "", ""]),
+        quote(["", "", "", "", "", ""]),
     ]
     for number, row in enumerate(data, 1):
         value = money_text(amount(row, "USD"), "USD", "en_US")
-        lines.append(quote([str(number), f"{row.when:%b-%d-%y}", value, "$0.00", value]))
+        lines.append(quote([str(number), f"{row.when:%b-%d-%y}", "1", value, "$0.00", value]))
     lines.extend(["", f"{len(data)},record(s) downloaded,", "Seller ID : someone"])
     return Rendered("ebay-orders", "\n".join(lines) + "\n", {}, "USD", len(data) + 4)
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 from typing import Final
 
 from ..exceptions import ValidationError
-from ._engine import Importer, Typed
+from ._engine import Importer, Typed, revenue_of
 from ._layout import Layout
+from ._spelling import option
 from ._values import normalize, stated_currency
 
 __all__ = ["BusinessReport", "DateRange", "Settlement"]
@@ -31,14 +32,18 @@ class BusinessReport(Importer):
             raise ValidationError.single(
                 "month",
                 f"{name} has a date column ({self.column('date')!r}), so its rows say "
-                "their month; month= is for the report by child item",
+                f"their month; {option('month')} is for the report by child item",
             )
         if not self.has("date") and self.opts.month is None:
             raise ValidationError.single(
                 "month",
                 f"{name} is a Business Report by child item, which has no date column: "
-                "pass month='2026-09', the one calendar month the report covers",
+                f"pass {option('month')} with the one calendar month the report covers",
             )
+
+    def rows_are_unique(self) -> bool:
+        # A day's row is that day; a child item's row is figures that may recur.
+        return self.has("date")
 
     def handle(self, cells: list[str]) -> str | None:
         month = self.month(cells, "date") if self.has("date") else self.opts.month
@@ -61,7 +66,7 @@ class DateRange(Typed):
     family = "amazon"
     type_key = "type"
     required = frozenset({"datetime", "type", "product_sales"})
-    options = frozenset({"basis"})
+    options = frozenset({"basis", "revenue"})
     GROSS: Final = ("product_sales", "shipping_credits", "gift_wrap_credits")
 
     def begin(self, layout: Layout, name: str) -> None:
@@ -70,7 +75,8 @@ class DateRange(Typed):
         if stated is not None:
             self.state_currency(stated, "preamble")
         net = ("promotional_rebates",) if self.opts.basis == "net" else ()
-        self._components = self.GROSS + net
+        gross = self.GROSS if revenue_of(self) == "with-shipping" else ("product_sales",)
+        self._components = gross + net
 
     def handle(self, cells: list[str]) -> str | None:
         reason = self.not_counted(cells)
@@ -105,11 +111,18 @@ class Settlement(Typed):
             "posted_date",
         }
     )
-    options = frozenset({"basis"})
+    options = frozenset({"basis", "revenue"})
     GROSS: Final = frozenset(
         {("itemprice", "principal"), ("itemprice", "shipping"), ("itemprice", "giftwrap")}
     )
     NET: Final = frozenset({("promotion", "principal"), ("promotion", "shipping")})
+    ITEMS: Final = frozenset({("itemprice", "principal"), ("promotion", "principal")})
+
+    def begin(self, layout: Layout, name: str) -> None:
+        super().begin(layout, name)
+        items_only = revenue_of(self) == "items"
+        self._gross = self.GROSS & self.ITEMS if items_only else self.GROSS
+        self._net = self.NET & self.ITEMS if items_only else self.NET
 
     def handle(self, cells: list[str]) -> str | None:
         if not self.text(cells, "transaction_type") and self.text(cells, "total_amount"):
@@ -123,7 +136,7 @@ class Settlement(Typed):
         amount_type = self.text(cells, "amount_type")
         description = self.text(cells, "amount_description")
         pair = (normalize(amount_type), normalize(description))
-        if pair not in self.GROSS and not (self.opts.basis == "net" and pair in self.NET):
+        if pair not in self._gross and not (self.opts.basis == "net" and pair in self._net):
             return f"{amount_type}/{description}: not turnover"
         when = "posted_date_time" if self.text(cells, "posted_date_time") else "posted_date"
         month = self.month(cells, when)
@@ -133,7 +146,8 @@ class Settlement(Typed):
         return None
 
     def counted(self) -> tuple[str, ...]:
-        pairs = "ItemPrice/Principal, Shipping, GiftWrap"
+        items_only = revenue_of(self) == "items"
+        pairs = "ItemPrice/Principal" if items_only else "ItemPrice/Principal, Shipping, GiftWrap"
         if self.opts.basis == "net":
-            pairs += "; Promotion/Principal, Shipping"
+            pairs += "; Promotion/Principal" if items_only else "; Promotion/Principal, Shipping"
         return (f"{self.column('amount')} ({pairs})",)

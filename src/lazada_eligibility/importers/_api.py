@@ -10,17 +10,18 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Final
 
-from ..exceptions import ExportFormatError, ValidationError
+from ..exceptions import ExportFormatError, FieldProblem, ValidationError
 from ..models import Store
 from ..periods import Month
 from ._amazon import BusinessReport, DateRange, Settlement
 from ._ebay import EbayOrders, EbayTransactions
 from ._engine import HEAD_LINES, Importer, Sums, add_exact
 from ._generic import GenericCsv
-from ._layout import UndecodableError, blank, find_header, open_lines
-from ._options import COMMON, Options, parse_options
+from ._layout import UndecodableError, blank, csv_problem, find_header, open_lines
+from ._options import COMMON, Options, parse_options, text_encoding
 from ._report import Export, ImportReport, ImportResult, Source, StoreImport
 from ._run import finish, result, run
+from ._spelling import option
 
 __all__ = ["KINDS", "detect", "import_store", "read", "store_from_exports"]
 
@@ -66,12 +67,16 @@ def detect(source: Source, encoding: str = "utf-8-sig") -> str:
 
     .. versionadded:: 0.1.0
     """
+    try:
+        encoding = text_encoding(encoding)
+    except ValueError as e:
+        raise ValidationError.single("encoding", str(e)) from None
     position = _tell(source)
     with open_lines(source, encoding) as (name, lines):
         try:
             head = list(itertools.islice(lines, HEAD_LINES))
         except UndecodableError as e:
-            msg = f"cannot be read as {encoding} ({e.reason}); pass encoding="
+            msg = f"cannot be read as {encoding} ({e.reason}); pass {option('encoding')}"
             raise ExportFormatError(msg, path=name, line=e.line) from None
     if position is not None:
         source.seek(position)  # type: ignore[union-attr]  # _tell() checked it can
@@ -79,7 +84,11 @@ def detect(source: Source, encoding: str = "utf-8-sig") -> str:
         found = find_header(cls(Options()), head, name)
         if not isinstance(found, ExportFormatError):
             return cls.kind
-    rows = [row for row in csv.reader(head) if not blank(row)]
+    reader = csv.reader(head)
+    try:
+        rows = [row for row in reader if not blank(row)]
+    except csv.Error as e:
+        raise ExportFormatError(csv_problem(e), path=name, line=reader.line_num) from None
     first = ", ".join(repr(c.strip()) for c in rows[0][:40] if c.strip()) if rows else "none"
     kinds = ", ".join(KINDS[:-1])
     msg = f"not an export this library knows ({kinds}); the first row's columns are {first}"
@@ -130,7 +139,8 @@ def read(kind: str, source: Source, **options: object) -> ImportResult:
         kind: One of :data:`~lazada_eligibility.importers.KINDS`, or ``"auto"`` to detect it.
         source: A path, or an open text or binary stream.
         **options: See the importers guide: ``category``, ``sku_categories``,
-            ``currency``, ``locale``, ``tz``, ``platform``, ``errors``, ...
+            ``currency``, ``locale``, ``tz``, ``platform``, ``errors``,
+            ``revenue``, ...
 
     Raises:
         ExportFormatError: The file is not of *kind* (naming the missing
@@ -190,11 +200,19 @@ def import_store(
         overlap: ``"error"`` (the default) when two exports have turnover in
             the same month, which would be counted twice; ``"sum"`` to add
             them, for exports that do not overlap (one per marketplace).
+            Never adds one export to itself: see below.
         **options: Options for every export, as for :func:`~lazada_eligibility.importers.read`. Each
             export gets the ones its kind takes.
 
+    One export is the turnover of one period: an export whose file or data
+    rows (the ``sha256`` and ``rows_sha256`` of its
+    :class:`~lazada_eligibility.importers.ImportReport`) were already read in
+    the same call is refused, naming both uses, whatever its ``month`` and
+    ``overlap``.
+
     Raises:
-        ExportFormatError: An export cannot be read, or two exports overlap.
+        ExportFormatError: An export cannot be read, two exports overlap,
+            or one export is given twice.
         ValidationError: An option is bad or no export takes it.
 
     Example:
@@ -224,15 +242,24 @@ def import_store(
     merged: Sums = {}
     reports: list[ImportReport] = []
     first_of: dict[Month, str] = {}
-    for export in exports:
+    seen: list[tuple[int, Export, ImportReport]] = []
+    # Adding exports up, a row two of them count is one sale counted twice.
+    row_checks = overlap == "sum" and len(exports) > 1
+    rows_seen: dict[bytes, tuple[int, str, int]] = {}
+    for number, export in enumerate(exports, 1):
         importer = _store_importer(export, platform, options, unused)
-        report, sums = run(importer, export.source)
+        counted: dict[bytes, int] | None = {} if row_checks else None
+        report, sums = run(importer, export.source, counted)
+        _refuse_repeat(number, export, report, seen)
+        seen.append((number, export, report))
+        if counted:
+            _refuse_shared_rows(number, report, counted, rows_seen)
         clashes = sorted(m for m in report.months if m in first_of)
         if clashes and overlap == "error":
             months = ", ".join(str(m) for m in clashes)
             msg = (
                 f"has turnover in {months}, as {first_of[clashes[0]]} does: the months would "
-                "be counted twice; pass overlap='sum' if the exports do not overlap"
+                f"be counted twice; pass {option('overlap', 'sum')} if the exports do not overlap"
             )
             raise ExportFormatError(msg, path=report.source)
         for month in report.months:
@@ -243,12 +270,74 @@ def import_store(
         reports.append(result(report, sums).report)
     unused -= COMMON
     if unused:
-        raise ValidationError.single(
-            ", ".join(sorted(unused)), "is not an option of any of the exports' kinds"
+        raise ValidationError(
+            FieldProblem(name, "is not an option of any of the exports' kinds")
+            for name in sorted(unused)
         )
     turnover, excluded = finish(merged)
     store = Store(platform, store_id, turnover, name=name, owner=owner, category=category)
     return StoreImport(store, tuple(reports), excluded)
+
+
+def _refuse_repeat(
+    number: int, export: Export, report: ImportReport, seen: list[tuple[int, Export, ImportReport]]
+) -> None:
+    """
+    Refuse an export whose file or rows were given before: one export is one period.
+
+    An export without data rows adds nothing, so it is never a repeat.
+    """
+    if report.rows_sha256 is None:
+        return
+    for earlier_number, earlier, earlier_report in seen:
+        if report.sha256 == earlier_report.sha256:
+            same = "is the same file as"
+        elif report.rows_sha256 == earlier_report.rows_sha256:
+            same = "has the same rows as"
+        else:
+            continue
+        msg = (
+            f"export {number} ({_use(export, report, path=False)}) {same} export "
+            f"{earlier_number} ({_use(earlier, earlier_report)}): one export is the turnover "
+            "of one period "
+            "and is counted once; give each period's own export"
+        )
+        raise ExportFormatError(msg, path=report.source)
+
+
+def _refuse_shared_rows(
+    number: int,
+    report: ImportReport,
+    counted: dict[bytes, int],
+    rows_seen: dict[bytes, tuple[int, str, int]],
+) -> None:
+    """
+    Refuse an export that counts a row an earlier export counted; else remember its rows.
+    """
+    for digest, line in counted.items():
+        earlier = rows_seen.get(digest)
+        if earlier is not None:
+            earlier_number, earlier_source, earlier_line = earlier
+            msg = (
+                f"export {number} counts the row on line {line}, which export {earlier_number} "
+                f"({earlier_source}) counts on line {earlier_line}: the exports overlap, so "
+                f"adding them ({option('overlap', 'sum')}) would count that sale twice; "
+                "give exports of periods or marketplaces that do not overlap"
+            )
+            raise ExportFormatError(msg, path=report.source, line=line)
+    rows_seen.update((d, (number, report.source, line)) for d, line in counted.items())
+
+
+def _use(export: Export, report: ImportReport, *, path: bool = True) -> str:
+    """
+    One use of an export in a message: its name, its own month, its content hash.
+    """
+    parts = [report.source] if path else []
+    month = export.options.get("month")
+    if month is not None:
+        parts.append(option("month", str(month)))
+    parts.append(f"sha256 {(report.sha256 or '')[:12]}")
+    return ", ".join(parts)
 
 
 def _store_importer(

@@ -18,6 +18,7 @@ from dateutil import parser as _dateutil_parser
 from dateutil import tz as _tz
 
 from ..periods import Month
+from ._spelling import option
 from ._values import CACHE, RowError, format_data
 
 __all__ = ["DateReader", "zone_of"]
@@ -27,6 +28,9 @@ _YEAR_FIRST: Final = re.compile(r"^\s*\d{4}\s*[-/.年]")
 _NUMERIC_DATE: Final = re.compile(r"^\s*(\d{1,2})([/.\-])(\d{1,2})\2(\d{2}|\d{4})(?!\d)")
 _CJK_DATE: Final = re.compile(r"(\d+)\s*年\s*(\d+)\s*月\s*(\d+)\s*日")
 _OFFSET: Final = re.compile(r"^([+-])(\d{2}):(\d{2})$")
+_MAX_OFFSET_HOURS: Final = 24
+# An IANA name is a relative path of letters, digits, "_", "+" and "-".
+_ZONE_NAME: Final = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(?:/[A-Za-z][A-Za-z0-9_+-]*)*")
 _NO_YEAR: Final = dt.datetime(1, 1, 1)  # noqa: DTZ001 -- a sentinel default, never a real time
 
 
@@ -34,20 +38,28 @@ def zone_of(value: object, label: str | None = None) -> dt.tzinfo:
     """
     Return a tzinfo for an IANA name (``America/Los_Angeles``), an offset (``+08:00``) or a tzinfo.
 
+    Only names in the time zone database are looked up: a path, or any
+    other text that :func:`dateutil.tz.gettz` would read as a file or as a
+    POSIX ``TZ`` string, is refused.
+
     Raises:
         ValueError: An unknown zone name or a malformed offset.
     """
     if isinstance(value, dt.tzinfo):
         return value
     if isinstance(value, str):
-        if match := _OFFSET.match(value.strip()):
-            sign = -1 if match[1] == "-" else 1
-            return _tz.tzoffset(
-                label or value.strip(), sign * (int(match[2]) * 3600 + int(match[3]) * 60)
-            )
-        zone = _tz.gettz(value.strip()) if value.strip() else None
-        if zone is not None:
-            return zone
+        text = value.strip()
+        if match := _OFFSET.match(text):
+            hours, minutes = int(match[2]), int(match[3])
+            if hours < _MAX_OFFSET_HOURS and minutes < 60:
+                sign = -1 if match[1] == "-" else 1
+                return _tz.tzoffset(label or text, sign * (hours * 3600 + minutes * 60))
+        elif _ZONE_NAME.fullmatch(text):
+            # The name cannot be a path (no "/" first, no "."), and only a zone
+            # file counts: gettz() would read other text as a POSIX TZ string.
+            zone = _tz.gettz(text)
+            if isinstance(zone, _tz.tzfile | _tz.tzutc):
+                return zone
     msg = f"unknown time zone {value!r}; use an IANA name such as 'America/Los_Angeles' or '+08:00'"
     raise ValueError(msg)
 
@@ -129,8 +141,15 @@ class DateReader:
         if when.tzinfo is not None:
             self.zones_seen.add(_zone_label(when))
             if self.tz is not None:
-                when = when.astimezone(self.tz)
-        return Month(when.year, when.month)
+                try:
+                    when = when.astimezone(self.tz)
+                except (OverflowError, ValueError):
+                    msg = f"{text!r} is out of range in the time zone months are counted in"
+                    raise RowError(msg, column) from None
+        try:
+            return Month(when.year, when.month)
+        except ValueError as e:
+            raise RowError(f"{text!r} is not a month this library can hold: {e}", column) from None
 
     def _parse_text(self, text: str, column: str) -> dt.datetime:
         if not text:
@@ -156,7 +175,7 @@ class DateReader:
                 prepared, default=_NO_YEAR, dayfirst=dayfirst, tzinfos=self._tzinfo
             )
         except _UnknownZoneError as e:
-            msg = f"unknown time zone {e.name!r} in {text!r}; name it with zone_names="
+            msg = f"unknown time zone {e.name!r} in {text!r}; name it with {option('zone_names')}"
             raise RowError(msg, column) from None
         except (ValueError, OverflowError):
             raise RowError(f"expected a date, got {text!r}", column) from None

@@ -8,7 +8,7 @@ An importer subclass says which columns it needs and what one row means;
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from decimal import Context, Decimal, Inexact
+from decimal import Context, Decimal, Inexact, InvalidOperation, Overflow
 from typing import ClassVar, Final
 
 from ..exceptions import ValidationError
@@ -17,6 +17,7 @@ from ..periods import Month
 from ._dates import DateReader, zone_of
 from ._layout import Field, Layout, fields_of
 from ._options import Options
+from ._spelling import option
 from ._values import AmountReader, RowError, format_data, normalize
 
 __all__ = [
@@ -26,6 +27,8 @@ __all__ = [
     "Sums",
     "Typed",
     "add_exact",
+    "multiply_exact",
+    "revenue_of",
 ]
 
 HEAD_LINES: Final = 60
@@ -39,8 +42,10 @@ _LANGUAGE_LOCALES: Final = {
     "ja": "ja_JP",
     "zh": "zh_CN",
 }
-# Sums never round: a context too wide to, which raises if it ever had to.
-_EXACT: Final = Context(prec=200, traps=[Inexact])
+# Sums never round: a private context, so the caller's decimal settings never
+# apply, too wide to round sums of bounded cells (21 digits each), which
+# raises if it ever had to. The library's money arithmetic can replace it.
+_EXACT: Final = Context(prec=200, traps=[Inexact, Overflow, InvalidOperation])
 
 Sums = dict[tuple[Month, str | None, str], Decimal]
 """(month, category, currency) -> the sum of the amounts counted."""
@@ -67,6 +72,10 @@ class Importer:
     empty: ClassVar[frozenset[str]] = frozenset({""})
     required: ClassVar[frozenset[str]] = frozenset()
     options: ClassVar[frozenset[str]] = frozenset()
+    # Whether two equal rows are one transaction (or one day) counted twice:
+    # rows with an order id, a timestamp or a date. A generic CSV may repeat
+    # a row honestly, and a report by child item repeats figures by chance.
+    unique_rows: ClassVar[bool] = True
 
     def __init__(self, opts: Options) -> None:
         self.opts = opts
@@ -74,6 +83,7 @@ class Importer:
         self.sums: Sums = {}
         self.months: set[Month] = set()
         self.unmapped: set[str] = set()
+        self.line = 0
         self.layout: Layout
         self.amounts: AmountReader
         self.dates: DateReader
@@ -83,6 +93,12 @@ class Importer:
         The columns this importer reads.
         """
         return fields_of(self.kind, self.required)
+
+    def rows_are_unique(self) -> bool:
+        """
+        Whether an equal row in another export is this row counted twice.
+        """
+        return self.unique_rows
 
     def begin(self, layout: Layout, name: str) -> None:
         """
@@ -112,6 +128,14 @@ class Importer:
             RowError: The row is malformed.
         """
         raise NotImplementedError
+
+    def end(self) -> None:
+        """
+        Finish after the last row; count what was held back for later rows.
+
+        Raises:
+            RowError: What was held back is malformed (its ``line`` says where).
+        """
 
     def counted(self) -> tuple[str, ...]:
         """
@@ -186,7 +210,7 @@ class Importer:
         if currency is None and total:
             msg = (
                 "the export does not say which currency its amounts are in; "
-                "pass currency= (or platform=) to name it"
+                f"pass {option('currency')} (or {option('platform')}) to name it"
             )
             raise FileError(msg)
         return total, currency
@@ -234,7 +258,7 @@ class Importer:
             raise RowError(msg, column)
         code = self.amounts.resolve(symbol)
         if code is None:
-            msg = f"cannot tell which currency {symbol!r} in {text!r} is; pass currency="
+            msg = f"cannot tell which currency {symbol!r} in {text!r} is; pass {option('currency')}"
             raise RowError(msg, column)
         return code
 
@@ -319,3 +343,17 @@ def add_exact(a: Decimal, b: Decimal) -> Decimal:
     Return ``a + b`` without rounding (it raises rather than round).
     """
     return _EXACT.add(a, b)
+
+
+def revenue_of(importer: Importer) -> str:
+    """
+    The revenue basis of *importer*: ``"with-shipping"`` unless the caller chose ``"items"``.
+    """
+    return importer.opts.revenue or "with-shipping"
+
+
+def multiply_exact(a: Decimal, b: Decimal) -> Decimal:
+    """
+    Return ``a * b`` without rounding (it raises rather than round).
+    """
+    return _EXACT.multiply(a, b)

@@ -21,6 +21,7 @@ class GenericCsv(Importer):
 
     kind = "csv"
     title = "the CSV export the options describe"
+    unique_rows = False
     options = frozenset(
         {
             "amount_column",

@@ -10,7 +10,7 @@ import csv
 from collections.abc import Iterable, Iterator, Mapping
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import attrs
 
@@ -21,16 +21,29 @@ if TYPE_CHECKING:
     from ._engine import Importer
 
 __all__ = [
+    "Digest",
     "Field",
     "Layout",
     "UndecodableError",
     "blank",
+    "csv_problem",
     "fields_of",
     "find_header",
     "open_lines",
 ]
 
 _DELIMITERS: Final = (",", ";", "\t")
+
+
+class Digest(Protocol):
+    """
+    What :func:`open_lines` needs of a hash object, such as ``hashlib.sha256()``.
+    """
+
+    def update(self, data: bytes, /) -> None:
+        """
+        Add *data* to the hash.
+        """
 
 
 @attrs.frozen
@@ -66,9 +79,17 @@ class Layout:
 
 
 @contextlib.contextmanager
-def open_lines(source: object, encoding: str) -> Iterator[tuple[str, Iterator[str]]]:
+def open_lines(
+    source: object, encoding: str, digest: Digest | None = None
+) -> Iterator[tuple[str, Iterator[str]]]:
     """
     Yield the name of *source* (a path or a text or binary stream) and its lines.
+
+    Args:
+        source: The export.
+        encoding: Its encoding, for paths and binary streams.
+        digest: A hash to update with every byte read (with the text in
+            UTF-8 for a text stream).
 
     Raises:
         FileNotFoundError: The path does not exist.
@@ -77,7 +98,7 @@ def open_lines(source: object, encoding: str) -> Iterator[tuple[str, Iterator[st
     if isinstance(source, str | PathLike):
         path = Path(source)
         with path.open("rb") as f:
-            yield str(path), _decoded(f, encoding)
+            yield str(path), _decoded(_hashed(f, digest), encoding)
         return
     if not hasattr(source, "read"):
         msg = f"expected a path or an open text stream, got {source!r}"
@@ -86,9 +107,23 @@ def open_lines(source: object, encoding: str) -> Iterator[tuple[str, Iterator[st
     name = getattr(stream, "name", None)
     label = name if isinstance(name, str) else "<stream>"
     if isinstance(stream.read(0), bytes):
-        yield label, _decoded(stream, encoding)
+        yield label, _decoded(_hashed(stream, digest), encoding)
     else:
-        yield label, _without_bom(stream)
+        yield label, _without_bom(_hashed_text(stream, digest))
+
+
+def _hashed(lines: Iterable[bytes], digest: Digest | None) -> Iterator[bytes]:
+    for raw in lines:
+        if digest is not None:
+            digest.update(raw)
+        yield raw
+
+
+def _hashed_text(lines: Iterable[str], digest: Digest | None) -> Iterator[str]:
+    for line in lines:
+        if digest is not None:
+            digest.update(line.encode("utf-8", "surrogatepass"))
+        yield line
 
 
 class UndecodableError(Exception):
@@ -121,6 +156,21 @@ def _without_bom(lines: Iterable[str]) -> Iterator[str]:
         return
     yield first.removeprefix("\ufeff")
     yield from it
+
+
+def csv_problem(error: csv.Error) -> str:
+    """
+    Say what a :class:`csv.Error` means for an export, in words for its reader.
+    """
+    text = str(error)
+    if "field limit" in text:
+        # The csv module's own limit (131,072 characters unless a program
+        # changed it); raising it would be global state, and no export needs it.
+        return (
+            f"a field is longer than {csv.field_size_limit():,} characters, "
+            "which no platform export has: not an export, or a damaged one"
+        )
+    return f"not a CSV file: {text}"
 
 
 def fields_of(kind: str, required: Iterable[str]) -> tuple[Field, ...]:
@@ -178,6 +228,21 @@ def _match(
     return index, max(votes, key=lambda lang: votes[lang], default=None)
 
 
+def _rows(reader: Iterator[list[str]]) -> Iterator[list[str] | csv.Error]:
+    """
+    The rows of *reader*, ending with the :class:`csv.Error` that stops it, if one does.
+    """
+    while True:
+        try:
+            row = next(reader, None)
+        except csv.Error as e:
+            yield e
+            return
+        if row is None:
+            return
+        yield row
+
+
 def find_header(
     importer: Importer, head: list[str], name: str
 ) -> tuple[Layout, int] | ExportFormatError:
@@ -195,7 +260,9 @@ def find_header(
         reader = csv.reader(head, delimiter=delimiter)
         preamble: list[tuple[str, ...]] = []
         start = 1
-        for row_number, cells in enumerate(reader):
+        for row_number, cells in enumerate(_rows(reader)):
+            if isinstance(cells, csv.Error):
+                return ExportFormatError(csv_problem(cells), path=name, line=start)
             index, language = _match(cells, names)
             matched = len(required & set(index))
             if matched == len(required):

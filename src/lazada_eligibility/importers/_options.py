@@ -19,9 +19,10 @@ from ..money import known_currency
 from ..periods import Month
 from ..platforms import DEFAULT_PLATFORMS, Platform
 from ._dates import zone_of
+from ._spelling import option_names
 from ._values import format_data, locale_of
 
-__all__ = ["COMMON", "Options", "parse_options"]
+__all__ = ["COMMON", "Options", "parse_options", "text_encoding"]
 
 COMMON: Final = frozenset(
     {
@@ -62,6 +63,7 @@ class Options:
     zone_names: Mapping[str, str] = attrs.field(factory=dict)
     month: Month | None = None
     basis: str = "gross"
+    revenue: str | None = None
     amount: str | None = None
     date_column: str | None = None
     amount_column: str | None = None
@@ -105,13 +107,43 @@ def _choice(*choices: str) -> Callable[[object], str]:
     return check
 
 
-def _encoding(value: object) -> str:
+# Codecs that decode bytes to text but are not how files are written: they
+# would turn an export into something else (IDNA folds case and splits on dots,
+# the escape codecs read backslashes, UTF-7 reads "+").
+_NOT_FILE_ENCODINGS: Final = frozenset(
+    {"idna", "punycode", "unicode-escape", "raw-unicode-escape", "utf-7", "undefined"}
+)
+# What every export's structure is written in: it must decode to itself.
+_ASCII_PROBE: Final = b'Date,"Sold For";\tTotal\r\n0123456789 $.-/'
+
+
+def text_encoding(value: object) -> str:
+    """
+    Return *value* when it names an ASCII-compatible text encoding that files are written in.
+
+    Raises:
+        ValueError: Unknown, not a text encoding (``rot13``, ``zip``,
+            ``hex``, ``idna``), or not readable line by line (UTF-16).
+    """
+    name = _text(value)
     try:
-        codecs.lookup(_text(value))
+        info = codecs.lookup(name)
     except LookupError:
-        msg = f"unknown encoding {value!r}"
+        msg = f"unknown encoding {value!r}; use one such as 'utf-8', 'cp932', 'gbk' or 'latin-1'"
         raise ValueError(msg) from None
-    return str(value)
+    if not info._is_text_encoding or info.name in _NOT_FILE_ENCODINGS:  # noqa: SLF001 -- the codec registry's own flag
+        msg = f"{value!r} is not a text encoding of files; use one such as 'utf-8' or 'cp932'"
+        raise ValueError(msg)
+    try:
+        readable = info.decode(_ASCII_PROBE)[0] == _ASCII_PROBE.decode("ascii")
+    except UnicodeError:
+        readable = False
+    if not readable:
+        # UTF-16 and UTF-32 hide newline bytes inside characters, so an export
+        # cannot be read line by line in them.
+        msg = f"{value!r} is not supported: exports are read in an ASCII-compatible encoding"
+        raise ValueError(msg)
+    return name
 
 
 def _locale(value: object) -> str | None:
@@ -222,7 +254,7 @@ _CHECKS: Final[dict[str, Callable[[Any], Any]]] = {
     "category": _optional_text,
     "columns": _str_mapping,
     "currency": lambda v: None if v is None else known_currency(v),
-    "encoding": _encoding,
+    "encoding": text_encoding,
     "errors": _choice("raise", "report"),
     "locale": _locale,
     "max_lines": _max_lines,
@@ -232,6 +264,7 @@ _CHECKS: Final[dict[str, Callable[[Any], Any]]] = {
     "zone_names": _zone_names,
     "month": _month,
     "basis": _choice("gross", "net"),
+    "revenue": lambda v: None if v is None else _choice("with-shipping", "items")(v),
     "amount": _optional_text,
     "date_column": _optional_text,
     "amount_column": _optional_text,
@@ -257,7 +290,7 @@ def parse_options(kind: str, raw: Mapping[str, object], accepted: Collection[str
     allowed = COMMON | frozenset(accepted)
     for name in sorted(raw):
         if name not in allowed:
-            known = ", ".join(sorted(allowed))
+            known = option_names(allowed)
             problems.append(FieldProblem(name, f"is not an option of {kind!r}; it takes {known}"))
             continue
         try:

@@ -175,6 +175,11 @@ class ImportReport:
         unmapped: SKUs or platform categories that had no mapping, so their
             rows went to the default category (at most 50 are listed).
         excluded: Months left out of the turnover, and why.
+        sha256: The SHA-256 of the export's bytes (of its text in UTF-8 when
+            it was given as a text stream), hexadecimal.
+        rows_sha256: The SHA-256 of its data rows, cell by cell, whatever
+            its encoding, delimiter, quoting or preamble; ``None`` when it
+            has no data rows. Two exports with the same rows are one export.
 
     Example:
         >>> import io
@@ -210,6 +215,8 @@ class ImportReport:
     zones: tuple[str, ...] = ()
     unmapped: tuple[str, ...] = ()
     excluded: tuple[ExcludedTurnover, ...] = ()
+    sha256: str | None = None
+    rows_sha256: str | None = None
 
     @property
     def rows_skipped(self) -> int:
@@ -282,6 +289,8 @@ class ImportReport:
             "zones": list(self.zones),
             "unmapped": list(self.unmapped),
             "excluded": [e.to_dict() for e in self.excluded],
+            "sha256": self.sha256,
+            "rows_sha256": self.rows_sha256,
         }
 
 

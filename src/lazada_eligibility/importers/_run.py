@@ -8,6 +8,7 @@ first line numbers of each reason; never the rows.
 from __future__ import annotations
 
 import csv
+import hashlib
 import itertools
 from collections.abc import Iterator
 from decimal import Decimal
@@ -20,13 +21,15 @@ from ..models import MonthlyTurnover
 from ..money import Money
 from ..periods import Month
 from ._engine import HEAD_LINES, FileError, Importer, Sums
-from ._layout import UndecodableError, blank, find_header, open_lines
+from ._layout import UndecodableError, blank, csv_problem, find_header, open_lines
 from ._report import ExcludedTurnover, ImportReport, ImportResult, SkippedRows
-from ._values import RowError
+from ._spelling import option
+from ._values import MAX_AMOUNT, RowError
 
 __all__ = ["finish", "result", "run"]
 
 MAX_REASONS: Final = 50
+_BLANK: Final = "blank row"
 
 
 class _Tally:
@@ -37,8 +40,11 @@ class _Tally:
     def __init__(self, max_lines: int) -> None:
         self.max_lines = max_lines
         self.reasons: dict[tuple[str, bool], tuple[int, list[int]]] = {}
+        self.blank = 0
 
     def add(self, reason: str, problem: bool, line: int) -> None:
+        if reason == _BLANK:
+            self.blank += 1
         key = (reason, problem)
         if key not in self.reasons and len(self.reasons) >= MAX_REASONS:
             key = ("other problems" if problem else "other reasons", problem)
@@ -54,9 +60,15 @@ class _Tally:
         )
 
 
-def run(importer: Importer, source: object) -> tuple[ImportReport, Sums]:
+def run(
+    importer: Importer, source: object, counted_rows: dict[bytes, int] | None = None
+) -> tuple[ImportReport, Sums]:
     """
     Read *source* with *importer*; return the report (without exclusions) and the sums.
+
+    When *counted_rows* is given and the export's rows are unique (see
+    :meth:`Importer.rows_are_unique`), it gets a digest of every counted row
+    -> the row's first line, to find rows that two exports both count.
 
     Raises:
         ExportFormatError: The header is not found, a row is malformed (with
@@ -65,17 +77,31 @@ def run(importer: Importer, source: object) -> tuple[ImportReport, Sums]:
     opts = importer.opts
     tally = _Tally(opts.max_lines)
     read = used = 0
-    with open_lines(source, opts.encoding) as (name, lines):
+    content = hashlib.sha256()
+    rows = hashlib.sha256()
+    with open_lines(source, opts.encoding, content) as (name, lines):
         try:
             for line, cells in _data_rows(importer, name, lines):
                 read += 1
+                if blank(cells):
+                    tally.add(_BLANK, False, line)  # noqa: FBT003 -- a blank row is no problem
+                    continue
+                canonical = _canonical(cells)
+                rows.update(canonical)
                 reason = _handle(importer, cells, line, name)
                 if reason is None:
                     used += 1
+                    if counted_rows is not None and importer.rows_are_unique():
+                        digest = hashlib.blake2b(canonical, digest_size=16).digest()
+                        counted_rows.setdefault(digest, line)
                 else:
                     tally.add(*reason, line)
         except UndecodableError as e:
             raise _decode_error(e, name, opts.encoding) from None
+    try:
+        importer.end()
+    except RowError as e:
+        raise ExportFormatError(e.message, path=name, line=e.line, column=e.column) from None
     layout = importer.layout
     report = ImportReport(
         source=name,
@@ -91,8 +117,16 @@ def run(importer: Importer, source: object) -> tuple[ImportReport, Sums]:
         currencies=tuple(sorted({c for _, _, c in importer.sums})),
         zones=tuple(sorted(importer.dates.zones_seen)),
         unmapped=tuple(sorted(importer.unmapped)),
+        sha256=content.hexdigest(),
+        rows_sha256=rows.hexdigest() if read > tally.blank else None,
     )
     return report, importer.sums
+
+
+def _canonical(cells: list[str]) -> bytes:
+    # Unit and record separators cannot be told from cell text by a reader of
+    # the hash, but a cell holding them is read the same way in both exports.
+    return "\x1f".join(c.strip() for c in cells).encode("utf-8", "surrogatepass") + b"\x1e"
 
 
 def _data_rows(
@@ -118,7 +152,7 @@ def _data_rows(
         try:
             cells = next(reader, None)
         except csv.Error as e:
-            raise ExportFormatError(str(e), path=name, line=start) from None
+            raise ExportFormatError(csv_problem(e), path=name, line=start) from None
         if cells is None:
             return
         yield start, cells
@@ -129,12 +163,12 @@ def _handle(importer: Importer, cells: list[str], line: int, name: str) -> tuple
     """
     Count one row; return ``None``, or why it was skipped and whether it is a problem.
     """
-    if blank(cells):
-        return "blank row", False
+    importer.line = line
     try:
         reason = importer.handle(cells)
     except FileError as e:
-        raise ExportFormatError(e.message, path=name, line=line, column=e.column) from None
+        at = e.line or line
+        raise ExportFormatError(e.message, path=name, line=at, column=e.column) from None
     except RowError as e:
         if importer.opts.errors == "raise":
             raise ExportFormatError(e.message, path=name, line=line, column=e.column) from None
@@ -144,20 +178,34 @@ def _handle(importer: Importer, cells: list[str], line: int, name: str) -> tuple
 
 
 def _decode_error(e: UndecodableError, name: str, encoding: str) -> ExportFormatError:
-    msg = f"cannot be read as {encoding} ({e.reason}); pass encoding= (Amazon Japan uses cp932)"
+    msg = (
+        f"cannot be read as {encoding} ({e.reason}); "
+        f"pass {option('encoding')} (Amazon Japan uses cp932)"
+    )
     return ExportFormatError(msg, path=name, line=e.line)
 
 
-def finish(sums: Sums) -> tuple[tuple[MonthlyTurnover, ...], tuple[ExcludedTurnover, ...]]:
+def finish(
+    sums: Sums, source: str | None = None
+) -> tuple[tuple[MonthlyTurnover, ...], tuple[ExcludedTurnover, ...]]:
     """
     Turn the sums into records, leaving out (and saying why) what cannot be one.
 
     A (month, category) with amounts in several currencies, or with a
     negative sum, is left out: a record must be one non-negative amount, and
     changing the data to make one would hide what the export says.
+
+    Raises:
+        ExportFormatError: A month's sum is beyond the bounds of an amount.
     """
     groups: dict[tuple[Month, str | None], dict[str, Decimal]] = {}
     for (month, category, currency), total in sums.items():
+        if total.copy_abs() >= MAX_AMOUNT:
+            msg = (
+                f"the amounts of {month} add up to {total} {currency}, beyond the bounds "
+                "of an amount (below 10^15)"
+            )
+            raise ExportFormatError(msg, path=source)
         groups.setdefault((month, category), {})[currency] = total
     records: list[MonthlyTurnover] = []
     excluded: list[ExcludedTurnover] = []
@@ -179,5 +227,5 @@ def result(report: ImportReport, sums: Sums) -> ImportResult:
     """
     Return the result of one export: its records and its report with the exclusions.
     """
-    turnover, excluded = finish(sums)
+    turnover, excluded = finish(sums, report.source)
     return ImportResult(turnover, attrs.evolve(report, excluded=excluded))

@@ -13,15 +13,19 @@ import functools
 import json
 import re
 import unicodedata
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from importlib import resources
 from typing import Any, Final
 
 import babel
 import babel.numbers
 
+from ._spelling import option
+
 __all__ = [
     "CACHE",
+    "MAX_AMOUNT",
+    "MAX_PLACES",
     "AmountReader",
     "RowError",
     "format_data",
@@ -46,17 +50,31 @@ _AMOUNT: Final = re.compile(
 _ISO_CODE: Final = re.compile(r"(?<![A-Za-z])[A-Z]{3}(?![A-Za-z])")
 _CURRENCIES: Final = frozenset(babel.numbers.list_currencies())
 CACHE: Final = 4096
+# The bounds the Money type enforces: below 10**15 in magnitude (in dong or
+# rupiah, the smallest units sellers use, still tens of millions of US
+# dollars, more than one store's month) and at most 6 decimal places (ISO 4217
+# currencies have at most 4). Checked per cell, so that a bad amount names its
+# line and column, not a month's sum.
+MAX_AMOUNT: Final = Decimal(10**15)
+MAX_PLACES: Final = 6
+# Longer than any amount within the bounds can be written, separators and
+# symbols included; a longer cell is refused before it is parsed.
+_MAX_AMOUNT_TEXT: Final = 64
 
 
 class RowError(Exception):
     """
     A cell that cannot be read; the engine adds the file and line.
+
+    *line* names another line than the one being read, for a problem found
+    later (an order whose item rows contradict its summary row).
     """
 
-    def __init__(self, message: str, column: str | None = None) -> None:
+    def __init__(self, message: str, column: str | None = None, line: int | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.column = column
+        self.line = line
 
 
 @functools.cache
@@ -197,6 +215,9 @@ class AmountReader:
         return self._cached(text, column)
 
     def _read(self, text: str, column: str) -> tuple[Decimal, str | None]:
+        if len(text) > _MAX_AMOUNT_TEXT:
+            msg = f"expected an amount, got {len(text):,} characters starting {text[:20]!r}"
+            raise RowError(msg, column)
         cleaned = unicodedata.normalize("NFKC", text).replace("\u2212", "-").strip()
         match = _AMOUNT.match(cleaned)
         if match is None:
@@ -211,9 +232,10 @@ class AmountReader:
             number = "".join(self._group if ch in _SPACE_LIKE else ch for ch in number)
         elif self._group in _APOSTROPHE_LIKE:
             number = "".join(self._group if ch in _APOSTROPHE_LIKE else ch for ch in number)
-        value = self._number(number, text, column)
+        value = _bounded(self._number(number, text, column), text, column)
         if opened or signs == ["-"]:
-            value = -value
+            # copy_negate() is exact; unary minus would round in the caller's context.
+            value = value.copy_negate()
         return value, _symbol_key(pre or post) or None
 
     def _number(self, number: str, text: str, column: str) -> Decimal:
@@ -230,7 +252,7 @@ class AmountReader:
         hint = f" (perhaps {guesses})" if guesses else ""
         msg = (
             f"{text!r} is not an amount as {self.locale} writes numbers{hint}; "
-            "pass locale= for the export's locale"
+            f"pass {option('locale')} for the export's locale"
         )
         raise RowError(msg, column) from None
 
@@ -245,3 +267,24 @@ class AmountReader:
         Whether *symbol* in a cell may stand for *currency*, the export's known currency.
         """
         return symbol in _forms_of(currency, self.locale) or self.resolve(symbol) == currency
+
+
+def _bounded(value: Decimal, text: str, column: str) -> Decimal:
+    """
+    Return *value* when it is within the bounds of an amount, else raise naming *text*.
+    """
+    try:
+        finite = value.is_finite()
+        places = -int(value.as_tuple().exponent) if finite else 0
+        too_large = finite and value.copy_abs() >= MAX_AMOUNT
+    except (InvalidOperation, ValueError):  # pragma: no cover -- babel returns finite numbers
+        finite, places, too_large = False, 0, False
+    if not finite:
+        raise RowError(f"expected an amount, got {text!r}", column)
+    if too_large:
+        msg = f"{text!r} is too large: an amount must be below 10^15 in magnitude"
+        raise RowError(msg, column)
+    if places > MAX_PLACES:
+        msg = f"{text!r} has {places} decimal places; an amount has at most {MAX_PLACES}"
+        raise RowError(msg, column)
+    return value
