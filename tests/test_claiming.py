@@ -90,14 +90,16 @@ def registry(request, tmp_path):
 
 class TestEvaluateAndClaim:
     def test_eligible_application_is_claimed(self, registry):
-        """An eligible decision comes back with every store record claimed."""
+        """An eligible decision claims the store it relied on; a listed store without turnover stays free."""
         decision = evaluate_and_claim(
             app("APP-1", store("A1"), store("B2", ())), as_of=AS_OF, registry=registry
         )
         assert decision.eligible
-        assert [("amazon.com", "a1"), ("amazon.com", "b2")] == [
-            (c.platform, c.store_id) for c in registry.claims_of("APP-1")
+        assert (("Amazon US", "A1"),) == decision.relied_on
+        assert [("amazon", "a1")] == [
+            (c.namespace, c.store_id) for c in registry.claims_of("APP-1")
         ]
+        assert None is registry.holder("amazon.com", "b2")
 
     def test_second_application_is_refused(self, registry):
         """Another application over a held record fails with evidence.reused and claims nothing."""
@@ -106,9 +108,8 @@ class TestEvaluateAndClaim:
             app("APP-2", store("free"), store(" a1 ")), as_of=AS_OF, registry=registry
         )
         assert Verdict.FAIL == decision.verdict
-        assert [("evidence.reused", "APP-1")] == [
-            (r.code, r.facts["holder"]) for r in decision.reasons
-        ]
+        assert [("evidence.reused", {})] == [(r.code, r.facts) for r in decision.reasons]
+        assert ["APP-1"] == [c.application_id for c in decision.holders]
         assert [] == registry.claims_of("APP-2")
         assert None is registry.holder("amazon.com", "free")
 
@@ -159,7 +160,7 @@ class TestEvaluateAndClaim:
         assert [] == registry.claims_of("APP-2")
 
     def test_eligible_store_on_unknown_platform(self, registry):
-        """A policy that passes a store the registry cannot claim ends in a clear error."""
+        """Claiming every listed store, one the registry cannot claim ends in a clear error."""
         lenient = Policy(id="lenient", version="1", rule=any_store(platform_kind("cross-border")))
         with pytest.raises(ValidationError, match="unknown platform 'Unknown Bazaar'"):
             evaluate_and_claim(
@@ -167,8 +168,21 @@ class TestEvaluateAndClaim:
                 as_of=AS_OF,
                 registry=registry,
                 policy=lenient,
+                claim="listed",
             )
         assert [] == registry.claims_of("APP-1")
+
+    def test_unused_store_on_unknown_platform_is_left_alone(self, registry):
+        """By default only the qualifying store is claimed, so an unused unknown one is no error."""
+        lenient = Policy(id="lenient", version="1", rule=any_store(platform_kind("cross-border")))
+        decision = evaluate_and_claim(
+            app("APP-1", store("A1"), store("X", platform="Unknown Bazaar")),
+            as_of=AS_OF,
+            registry=registry,
+            policy=lenient,
+        )
+        assert decision.eligible
+        assert [("amazon", "a1")] == [(c.namespace, c.store_id) for c in registry.claims_of("APP-1")]
 
     def test_uses_the_registry_catalog(self, tmp_path):
         """Without platforms=, decisions resolve platforms with the registry's own catalog."""
@@ -242,9 +256,8 @@ class TestOneUnit:
         assert not isinstance(registry, TransactionalRegistry)
         assert isinstance(registry, EvidenceRegistry)
         decision = evaluate_and_claim(app("APP-1", store("A1")), as_of=AS_OF, registry=registry)
-        assert [("evidence.reused", "RIVAL")] == [
-            (r.code, r.facts["holder"]) for r in decision.reasons
-        ]
+        assert ["evidence.reused"] == [r.code for r in decision.reasons]
+        assert ["RIVAL"] == [c.application_id for c in decision.holders]
         assert [] == registry.claims_of("APP-1")
 
     def test_racing_threads_one_winner_per_record(self, tmp_path):

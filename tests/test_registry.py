@@ -25,6 +25,7 @@ from lazada_eligibility import (
     Application,
     EvidenceAlreadyClaimed,
     Store,
+    StoreIdentity,
     ValidationError,
 )
 from lazada_eligibility import _sqlite_registry as sql
@@ -78,20 +79,27 @@ class TestClaim:
     def test_str_names_store_and_holder(self):
         """A claim reads as the store, the holding application and the applicant."""
         claim = Claim(
-            platform="ebay.com",
+            namespace="ebay",
             store_id="shop",
+            platform="ebay.com",
             application_id="A",
             applicant="S",
             claimed_at=T0,
         )
-        assert "ebay.com/shop is held by application 'A' (S)" == str(claim)
+        assert "ebay/shop (claimed on ebay.com) is held by application 'A' (S)" == str(claim)
 
     def test_to_dict(self):
         """to_dict gives JSON-ready text, the time in ISO 8601."""
         claim = Claim(
-            platform="ebay.com", store_id="shop", application_id="A", applicant="S", claimed_at=T0
+            namespace="ebay",
+            store_id="shop",
+            platform="ebay.com",
+            application_id="A",
+            applicant="S",
+            claimed_at=T0,
         )
         assert {
+            "namespace": "ebay",
             "platform": "ebay.com",
             "store_id": "shop",
             "application_id": "A",
@@ -125,7 +133,9 @@ class TestNormalisation:
 
     def test_case_sensitive_platform_keeps_case(self, tmp_path):
         """On a platform whose store ids are case sensitive, ABC and abc are two stores."""
-        shop = attrs.evolve(DEFAULT_PLATFORMS.get("ebay.com"), store_id_case_sensitive=True)
+        shop = attrs.evolve(
+            DEFAULT_PLATFORMS.get("ebay.com"), store_id_case_sensitive=True, namespace="ebay.com"
+        )
         catalog = DEFAULT_PLATFORMS.with_platforms(shop)
         for registry in (
             InMemoryRegistry(platforms=catalog),
@@ -136,9 +146,13 @@ class TestNormalisation:
             assert ["APP-1", "APP-2"] == [c.application_id for c in registry.claims()]
 
     def test_two_spellings_of_one_store_claim_it_once(self, registry):
-        """An application naming one store twice, spelled two ways, claims it once."""
-        claims = registry.claim(app("APP-1", ("Amazon US", "x"), ("amazon.com", "X")))
-        assert [("amazon.com", "x")] == [(c.platform, c.store_id) for c in claims]
+        """One store spelled two ways, on two sites of one namespace, is one claim."""
+        first = registry.claim(app("APP-1", ("Amazon US", "x")))
+        again = registry.claim(app("APP-1", ("amazon.de", "https://www.amazon.de/s?me=X")))
+        assert first == again
+        assert [("amazon", "x", "amazon.com")] == [
+            (c.namespace, c.store_id, c.platform) for c in registry.claims()
+        ]
 
     def test_unknown_platform_cannot_be_claimed(self, registry):
         """A store on an unknown platform is a clear error, and nothing is claimed."""
@@ -170,7 +184,9 @@ class TestNormalisation:
     def test_claim_keys_with_a_catalog(self):
         """claim_keys resolves with the catalog it is given."""
         catalog = DEFAULT_PLATFORMS.without("ebay.com")
-        assert [("amazon.com", "x")] == claim_keys(app("A", ("Amazon US", "X")), platforms=catalog)
+        assert [StoreIdentity("amazon", "x")] == claim_keys(
+            app("A", ("Amazon US", "X")), platforms=catalog
+        )
         with pytest.raises(ValidationError, match="unknown platform 'eBay'"):
             claim_keys(app("A", ("eBay", "x")), platforms=catalog)
 
@@ -196,13 +212,13 @@ class TestClaiming:
         registry.claim(app("APP-2", ("Amazon US", "b"), applicant="Other Co."))
         with pytest.raises(EvidenceAlreadyClaimed) as info:
             registry.claim(app("APP-3", ("Amazon US", "b"), ("eBay", "free"), ("eBay", "a")))
-        assert [("amazon.com", "b", "APP-2"), ("ebay.com", "a", "APP-1")] == [
-            (c.platform, c.store_id, c.application_id) for c in info.value.conflicts
+        assert [("amazon", "b", "APP-2"), ("ebay", "a", "APP-1")] == [
+            (c.namespace, c.store_id, c.application_id) for c in info.value.conflicts
         ]
         assert (
             "application 'APP-3' cannot claim store records already used: "
-            "amazon.com/b is held by application 'APP-2' (Other Co.); "
-            "ebay.com/a is held by application 'APP-1' (Seller Co.)"
+            "amazon/b (claimed on amazon.com) is held by application 'APP-2' (Other Co.); "
+            "ebay/a (claimed on ebay.com) is held by application 'APP-1' (Seller Co.)"
         ) == str(info.value)
 
     def test_error_pickles(self, registry):
@@ -443,8 +459,9 @@ class TestSqliteStorage:
         conn = connect(registry.path)
         with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
             conn.execute(
-                "INSERT INTO claims (platform, store_id, application_id, applicant, claimed_at)"
-                " VALUES ('ebay.com', 'a', 'APP-2', 'x', '2026-01-01T00:00:00+00:00')"
+                "INSERT INTO claims (namespace, store_id, platform, application_id, applicant,"
+                " claimed_at) VALUES ('ebay', 'a', 'ebay.de', 'APP-2', 'x', "
+                "'2026-01-01T00:00:00+00:00')"
             )
 
     def test_constraint_backs_the_check(self, tmp_path, monkeypatch):
@@ -550,7 +567,7 @@ class TestSqliteFiles:
         conn = connect(path)
         conn.execute("PRAGMA user_version = 99")
         conn.close()
-        with pytest.raises(RegistryError, match="schema version 99 is newer than 1"):
+        with pytest.raises(RegistryError, match="schema version 99 is newer than 2"):
             SqliteRegistry(path)
 
     def test_migration_path(self, connect, tmp_path, monkeypatch):
@@ -561,7 +578,7 @@ class TestSqliteFiles:
         monkeypatch.setattr(sql, "MIGRATIONS", (*sql.MIGRATIONS, step))
         registry = SqliteRegistry(path)
         conn = connect(path)
-        assert 2 == conn.execute("PRAGMA user_version").fetchone()[0]
+        assert 3 == conn.execute("PRAGMA user_version").fetchone()[0]
         assert "market" in [r[1] for r in conn.execute("PRAGMA table_info(claims)")]
         assert T0 == registry.holder("eBay", "a").claimed_at
 
@@ -571,10 +588,10 @@ class TestSqliteFiles:
         SqliteRegistry(path).claim(app("APP-1", ("eBay", "a")))
         step = ("ALTER TABLE claims ADD COLUMN market TEXT", "CREATE TABLE claims (x)")
         monkeypatch.setattr(sql, "MIGRATIONS", (*sql.MIGRATIONS, step))
-        with pytest.raises(RegistryError, match="cannot bring the registry to schema version 2"):
+        with pytest.raises(RegistryError, match="cannot bring the registry to schema version 3"):
             SqliteRegistry(path)
         conn = connect(path)
-        assert 1 == conn.execute("PRAGMA user_version").fetchone()[0]
+        assert 2 == conn.execute("PRAGMA user_version").fetchone()[0]
         assert "market" not in [r[1] for r in conn.execute("PRAGMA table_info(claims)")]
 
 
@@ -648,6 +665,11 @@ APP_IDS = ("A", "B", "C")
 SPELLINGS = ("Amazon US", "amazon.com", "https://www.amazon.com/sp?seller=X", "eBay", "ebay.de")
 
 
+def _one_store(pair: tuple[str, str]) -> object:
+    # One store once: an application refuses one identity written twice.
+    return DEFAULT_PLATFORMS.identity(*pair) or (pair[0].casefold(), pair[1].strip().casefold())
+
+
 @st.composite
 def claimants(draw: st.DrawFn) -> Application:
     """Applications over a few stores spelled many ways, some on unknown platforms."""
@@ -657,7 +679,7 @@ def claimants(draw: st.DrawFn) -> Application:
         st.lists(
             st.tuples(platforms, ids),
             max_size=3,
-            unique_by=lambda p: (p[0].strip().casefold(), p[1].strip().casefold()),
+            unique_by=_one_store,
         )
     )
     return app(

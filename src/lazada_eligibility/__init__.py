@@ -19,6 +19,7 @@ from .claiming import evaluate_and_claim
 from .decision import Decision
 from .diff import ChangedApplication, PolicyDiff, policy_diff
 from .engine import evaluate
+from .identity import MAX_STORE_ID_LENGTH, StoreIdentity, canonical_store_id
 from .exceptions import (
     CurrencyMismatchError,
     EligibilityError,
@@ -57,6 +58,7 @@ __all__ = [
     "LAZADA_CATEGORIES",
     "LAZADA_CROSS_BORDER",
     "MARKETS",
+    "MAX_STORE_ID_LENGTH",
     "Application",
     "Category",
     "CategoryMap",
@@ -90,11 +92,13 @@ __all__ = [
     "Remedy",
     "SqliteRegistry",
     "Store",
+    "StoreIdentity",
     "TransactionalRegistry",
     "UnknownCategoryError",
     "ValidationError",
     "Verdict",
     "__version__",
+    "canonical_store_id",
     "claim_keys",
     "dump_policy",
     "earliest_eligible",

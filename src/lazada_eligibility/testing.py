@@ -151,7 +151,8 @@ def stores(draw: st.DrawFn, store_id: str | None = None) -> Store:
     category = draw(st.none() | st.sampled_from(CATEGORIES))
     return Store(
         platform=draw(st.sampled_from(PLATFORMS)),
-        store_id=store_id or draw(st.text("ABCDEFGH12345", min_size=1, max_size=6)),
+        # Digits: a store id every platform accepts (AliExpress store numbers are digits).
+        store_id=store_id or draw(st.text("123456789", min_size=1, max_size=6)),
         turnover=draw(turnover_lists(category)),
         name=draw(st.none() | st.text(min_size=1, max_size=10).filter(str.strip)),
         owner=draw(st.none() | st.sampled_from(("Seller Co.", "Other Co."))),
@@ -167,7 +168,7 @@ def applications(draw: st.DrawFn, max_stores: int = 3) -> Application:
     .. versionadded:: 0.1.0
     """
     n = draw(st.integers(0, max_stores))
-    found = [draw(stores(f"S{i}")) for i in range(n)]
+    found = [draw(stores(f"10{i}")) for i in range(n)]
     return Application(
         applicant=draw(st.sampled_from(("Seller Co.", "Other Co."))),
         category=draw(st.sampled_from(CATEGORIES[:-1]) | st.sampled_from(CATEGORIES)),
