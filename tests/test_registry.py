@@ -767,3 +767,126 @@ SameAnswers.TestCase.settings = settings(
 
 class TestSameAnswers(SameAnswers.TestCase):
     """Any sequence of claims and releases gives the same answers on both registries."""
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+class TestIdentityMigration:
+    """Files written by 0.1 (schema 1) move to identity keys (schema 2)."""
+
+    def copy(self, tmp_path, name):
+        target = tmp_path / name
+        target.write_bytes((FIXTURES / name).read_bytes())
+        return target
+
+    def test_a_file_of_the_previous_release_is_migrated(self, connect, tmp_path):
+        """Every claim keeps its holder and time, keyed on its identity; one holder's twins merge."""
+        registry = SqliteRegistry(self.copy(tmp_path, "registry-v1.db"))
+        assert [
+            ("aliexpress", "1101234567", "aliexpress.com", "APP-2", "B Co."),
+            ("amazon", "a2x9k4plmn7q", "amazon.com", "APP-1", "A Co."),
+            ("ebay", "best-shop", "ebay.com", "APP-1", "A Co."),
+            ("ebay", "twin-shop", "ebay.com", "APP-3", "C Co."),
+        ] == [
+            (c.namespace, c.store_id, c.platform, c.application_id, c.applicant)
+            for c in registry.claims()
+        ]
+        assert dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC) == registry.claims()[1].claimed_at
+        assert "APP-1" == registry.holder("ebay.de", "BEST-SHOP").application_id
+        conn = connect(registry.path)
+        assert 2 == conn.execute("PRAGMA user_version").fetchone()[0]
+        with pytest.raises(EvidenceAlreadyClaimed):
+            registry.claim(app("APP-9", ("amazon.de", "A2X9K4PLMN7Q")))
+
+    def test_collapsing_claims_are_reported_not_dropped(self, connect, tmp_path):
+        """Two holders of one identity stop the migration, both named, the file unchanged."""
+        path = self.copy(tmp_path, "registry-v1-collision.db")
+        conn = connect(path)
+        before = conn.execute("SELECT * FROM claims ORDER BY platform").fetchall()
+        conn.close()
+        with pytest.raises(RegistryError) as info:
+            SqliteRegistry(path)
+        message = str(info.value)
+        assert str(path) in message
+        assert "ebay.de/best-shop (application 'APP-2', B Co.)" in message
+        assert "ebay.com/best-shop (application 'APP-1', A Co.)" in message
+        conn = connect(path)
+        assert 1 == conn.execute("PRAGMA user_version").fetchone()[0]
+        assert before == conn.execute("SELECT * FROM claims ORDER BY platform").fetchall()
+        assert 2 == len(before)
+
+
+class TestReadOnly:
+    def test_reads_without_writing(self, tmp_path):
+        """A read-only registry answers holder, claims and claims_of."""
+        path = tmp_path / "c.db"
+        with SqliteRegistry(path) as writer:
+            writer.claim(app("APP-1", ("eBay", "x")))
+        with SqliteRegistry(path, read_only=True) as reader:
+            assert reader.read_only
+            assert "APP-1" == reader.holder("ebay.de", "X").application_id
+            assert ["APP-1"] == [c.application_id for c in reader.claims()]
+            assert 1 == len(reader.claims_of("APP-1"))
+
+    @pytest.mark.parametrize(
+        "call",
+        [
+            lambda r: r.claim(app("APP-2", ("eBay", "y"))),
+            lambda r: r.release("APP-1"),
+            lambda r: r.transaction().__enter__(),
+        ],
+        ids=["claim", "release", "transaction"],
+    )
+    def test_writes_are_refused(self, tmp_path, call):
+        """Claiming, releasing or a write transaction on a read-only registry is a RegistryError."""
+        path = tmp_path / "c.db"
+        SqliteRegistry(path).close()
+        with (
+            SqliteRegistry(path, read_only=True) as reader,
+            pytest.raises(RegistryError, match="read-only"),
+        ):
+            call(reader)
+
+    def test_missing_file_is_not_created(self, tmp_path):
+        """Opening a missing file read-only is an error and creates nothing."""
+        with pytest.raises(RegistryError, match="cannot open"):
+            SqliteRegistry(tmp_path / "none.db", read_only=True)
+        assert [] == list(tmp_path.iterdir())
+
+    def test_old_schema_asks_for_an_upgrade(self, tmp_path):
+        """A file of schema 1 opened read-only says how to upgrade it, and is left alone."""
+        path = tmp_path / "v1.db"
+        path.write_bytes((FIXTURES / "registry-v1.db").read_bytes())
+        with pytest.raises(RegistryError, match="schema version 1, not 2"):
+            SqliteRegistry(path, read_only=True)
+
+    def test_pickled_reader_stays_read_only(self, tmp_path):
+        """A read-only registry sent to a worker process opens read-only there too."""
+        path = tmp_path / "c.db"
+        SqliteRegistry(path).close()
+        copy = pickle.loads(pickle.dumps(SqliteRegistry(path, read_only=True)))  # noqa: S301
+        assert copy.read_only
+
+
+class TestDamagedFile:
+    def test_not_a_database(self, tmp_path):
+        """A file that is not SQLite is a RegistryError naming it."""
+        path = tmp_path / "c.db"
+        path.write_bytes(b"not a database at all" * 100)
+        for read_only in (False, True):
+            with pytest.raises(RegistryError, match=f"{path}: not an SQLite database"):
+                SqliteRegistry(path, read_only=read_only)
+
+    def test_damaged_pages(self, tmp_path):
+        """A registry whose pages are damaged is a RegistryError naming the file, not sqlite3's."""
+        path = tmp_path / "c.db"
+        with SqliteRegistry(path) as registry:
+            registry.claim(app("APP-1", *[("eBay", f"s{i}") for i in range(300)]))
+        data = bytearray(path.read_bytes())
+        page = 4096
+        data[page : 3 * page] = b"\xff" * (2 * page)
+        path.write_bytes(bytes(data))
+        with pytest.raises(RegistryError, match=str(path)) as info:
+            SqliteRegistry(path).claims()
+        assert not isinstance(info.value, sqlite3.Error)

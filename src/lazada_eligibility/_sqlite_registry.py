@@ -335,8 +335,9 @@ class Database:
             raise RegistryError(
                 f"{self.path}: cannot bring the registry to schema version {target}: claims of "
                 f"different applications are one store under the new store identity: {e}. "
-                "Nothing was changed; release one of each pair with an earlier version, "
-                "then open the file again"
+                "Nothing was changed. Decide which holder keeps each record, delete the other "
+                "row (sqlite3 FILE \"DELETE FROM claims WHERE platform = '...' AND "
+                "store_id = '...'\"), then open the file again"
             ) from None
 
     def read(self, work: Callable[[sqlite3.Connection], _T]) -> _T:

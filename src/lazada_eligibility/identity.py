@@ -200,8 +200,6 @@ def _canonical(
         raise _refuse(
             f"contains a space at position {spaces[0]} of {folded!r}: a store id has no spaces"
         )
-    if not case_sensitive:
-        folded = unicodedata.normalize("NFKC", folded.casefold())
     # The set is of case-folded ids, whether or not the platform ignores case.
     if pattern and re.fullmatch(pattern, folded.casefold()) is None:
         odd = [
@@ -210,9 +208,18 @@ def _canonical(
         where = f"{_describe(odd[0][1])} at position {odd[0][0]}, " if odd else ""
         raise _refuse(
             f"{text.strip()!r} is not a store id on this platform: {where}expected the whole "
-            f"id to match {pattern!r} (look-alike letters of other scripts are refused)"
+            f"id to match {pattern!r}"
         )
-    result = skeleton(folded)
+    # TR39 skeletons are case sensitive (Greek capital beta is a B, its small
+    # letter is not a b), so fold look-alikes first, then case, until stable.
+    result = folded
+    for _ in range(_MAX_ROUNDS):
+        step = skeleton(result)
+        if not case_sensitive:
+            step = unicodedata.normalize("NFKC", step.casefold())
+        if step == result:
+            break
+        result = step
     if len(result) > MAX_STORE_ID_LENGTH:
         raise _refuse(
             f"is {len(result)} characters long once normalised; "
