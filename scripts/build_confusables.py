@@ -2,8 +2,8 @@
 Build the package's look-alike table from Unicode's confusables data.
 
 Store ids are keyed on a confusable skeleton (Unicode TR39, section 4) of
-their characters outside ASCII, so that ``А2Х9К4РLМN7Q`` written with
-Cyrillic letters and ``A2X9K4PLMN7Q`` are one store. The runtime may depend
+their characters outside ASCII, so that ``A2X9K4PLMN7Q`` written with
+Cyrillic look-alike capitals and the Latin one are one store. The runtime may depend
 only on attrs, python-dateutil and babel, so the table ships as package data,
 written by this script from the ``confusables.json`` of the
 ``confusable-homoglyphs`` distribution (a development dependency, pinned in
@@ -19,11 +19,16 @@ confusable, the skeleton it folds to. ``confusables.txt`` maps each source
 character to one prototype; the pairs in ``confusables.json`` are stored both
 ways, so each equivalence class is rebuilt with a union-find and its
 prototype is the member that every other member points to (the star's
-centre; for a class of two, either member, chosen by code point). Prototypes
-made of several characters are expanded until every character in them is a
-fixed point. ASCII characters are never folded: ``0`` and ``O`` or ``l`` and
-``1`` are different characters in every platform's ids, and folding them
-would make two real stores one.
+centre; for a class of two, either member, chosen by code point).
+
+ASCII characters are never folded: ``0`` and ``O`` or ``l`` and ``1`` are
+different characters in every platform's ids, and folding them would make two
+real stores one. So a character outside ASCII folds to the one ASCII
+character of its class when there is one (Cyrillic small a to ``a``); when
+its class holds several (Cyrillic capital O looks like ``O`` and ``0``) it is
+listed as *ambiguous*, and ids holding it are refused, since no fold could
+say which store it imitates; otherwise it folds to the class's prototype,
+expanded until every character in it is a fixed point.
 
 The output is deterministic; a test checks that the committed file is what
 this script writes::
@@ -47,9 +52,7 @@ _MAX_EXPANSIONS = 8
 
 
 def _pairs() -> dict[str, list[str]]:
-    text = (
-        resources.files("confusable_homoglyphs").joinpath("confusables.json").read_text("utf-8")
-    )
+    text = resources.files("confusable_homoglyphs").joinpath("confusables.json").read_text("utf-8")
     data = json.loads(text)
     # The distribution read its pairs from the comments of confusables.txt,
     # where right-to-left characters stand between LEFT-TO-RIGHT MARKs.
@@ -72,10 +75,7 @@ def _find(parent: dict[str, str], node: str) -> str:
     return root
 
 
-def skeletons(pairs: dict[str, list[str]]) -> dict[str, str]:
-    """
-    Return the skeleton of every non-ASCII character in *pairs*.
-    """
+def _classes(pairs: dict[str, list[str]]) -> dict[str, list[str]]:
     parent: dict[str, str] = {}
     degree: dict[str, int] = {}
     for key, others in pairs.items():
@@ -89,28 +89,53 @@ def skeletons(pairs: dict[str, list[str]]) -> dict[str, str]:
     classes: dict[str, list[str]] = {}
     for node in parent:
         classes.setdefault(_find(parent, node), []).append(node)
-    prototype: dict[str, str] = {}
-    for members in classes.values():
-        # The prototype is the centre of the star; several-character strings
-        # are never sources in confusables.txt, so they are always prototypes.
-        centre = min(members, key=lambda m: (-degree[m] - 1000 * (len(m) > 1), m))
-        for member in members:
-            prototype[member] = centre
-    table: dict[str, str] = {}
-    for char in sorted(prototype):
-        if len(char) != 1 or char.isascii() or prototype[char] == char:
-            continue
-        text = prototype[char]
-        for _ in range(_MAX_EXPANSIONS):
-            expanded = "".join(c if c.isascii() else prototype.get(c, c) for c in text)
-            if expanded == text:
-                break
-            text = expanded
-        else:  # pragma: no cover -- the data has no cycles
-            raise SystemExit(f"the prototype of U+{ord(char):04X} does not settle")
-        if text != char:
-            table[char] = text
-    return table
+    # Each class keyed by its prototype, the centre of the star: several-
+    # character strings are never sources in confusables.txt, so they win.
+    return {
+        min(members, key=lambda m: (-degree[m] - 1000 * (len(m) > 1), m)): sorted(members)
+        for members in classes.values()
+    }
+
+
+def skeletons(pairs: dict[str, list[str]]) -> tuple[dict[str, str], dict[str, str]]:
+    """
+    Return the fold of every non-ASCII character in *pairs*, and the ambiguous ones.
+
+    The second mapping gives each ambiguous character the ASCII characters it resembles.
+    """
+    fold: dict[str, str] = {}
+    ambiguous: dict[str, str] = {}
+    for prototype, members in _classes(pairs).items():
+        ascii_chars = [m for m in members if len(m) == 1 and m.isascii()]
+        for char in members:
+            if len(char) != 1 or char.isascii():
+                continue
+            if len(ascii_chars) > 1:
+                ambiguous[char] = "".join(ascii_chars)
+            elif ascii_chars:
+                fold[char] = ascii_chars[0]
+            elif prototype != char:
+                fold[char] = prototype
+    for char, text in list(fold.items()):
+        expanded = _expand(char, text, fold, ambiguous)
+        if expanded is None:
+            ambiguous[char] = "".join(sorted({a for c in text for a in ambiguous.get(c, "")}))
+            del fold[char]
+        else:
+            fold[char] = expanded
+    return dict(sorted(fold.items())), dict(sorted(ambiguous.items()))
+
+
+def _expand(char: str, text: str, fold: dict[str, str], ambiguous: dict[str, str]) -> str | None:
+    # Fold the characters of a prototype until none changes; None when one is ambiguous.
+    for _ in range(_MAX_EXPANSIONS):
+        if any(c in ambiguous for c in text):
+            return None
+        expanded = "".join(fold.get(c, c) for c in text)
+        if expanded == text:
+            return text
+        text = expanded
+    raise SystemExit(f"the fold of U+{ord(char):04X} does not settle")  # pragma: no cover
 
 
 def render() -> str:
@@ -118,13 +143,15 @@ def render() -> str:
     Return the text of the data file.
     """
     version = importlib.metadata.version(DISTRIBUTION)
+    fold, ambiguous = skeletons(_pairs())
     document = {
         "description": (
             "Look-alike characters outside ASCII and the TR39 skeleton each folds to, "
             "for store ids; written by scripts/build_confusables.py."
         ),
         "source": f"{DISTRIBUTION} {version} (confusables.json: Unicode confusables.txt)",
-        "skeletons": skeletons(_pairs()),
+        "skeletons": fold,
+        "ambiguous": ambiguous,
     }
     return json.dumps(document, ensure_ascii=False, indent=0, sort_keys=True) + "\n"
 
@@ -141,7 +168,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         current = args.output.read_text("utf-8") if args.output.exists() else ""
         if current != text:
-            print(f"{args.output} is out of date: run scripts/build_confusables.py", file=sys.stderr)
+            print(
+                f"{args.output} is out of date: run scripts/build_confusables.py", file=sys.stderr
+            )
             return 1
         return 0
     args.output.write_text(text, "utf-8")

@@ -182,7 +182,9 @@ class TestEvaluateAndClaim:
             policy=lenient,
         )
         assert decision.eligible
-        assert [("amazon", "a1")] == [(c.namespace, c.store_id) for c in registry.claims_of("APP-1")]
+        assert [("amazon", "a1")] == [
+            (c.namespace, c.store_id) for c in registry.claims_of("APP-1")
+        ]
 
     def test_uses_the_registry_catalog(self, tmp_path):
         """Without platforms=, decisions resolve platforms with the registry's own catalog."""
@@ -314,7 +316,9 @@ class TestIssue13:
     @pytest.mark.parametrize("written", REWRITTEN.values(), ids=REWRITTEN.keys())
     def test_one_amazon_store_is_claimed_once(self, registry, written):
         """After one claim, every rewriting of the id is refused or decided not eligible."""
-        assert evaluate_and_claim(app("APP-1", store(PLAIN)), as_of=AS_OF, registry=registry).eligible
+        assert evaluate_and_claim(
+            app("APP-1", store(PLAIN)), as_of=AS_OF, registry=registry
+        ).eligible
         found = outcome_of(registry, lambda: app("APP-2", store(written)))
         assert found in {"refused", "fail"}
         assert [] == registry.claims_of("APP-2")
@@ -337,7 +341,9 @@ class TestIssue13:
         seller_facing = decision.to_json() + decision.explain("en") + decision.explain("zh_CN")
         seller_facing += "".join(decision.remediation("en"))
         assert "Holder Co." not in seller_facing
-        assert [("APP-1", "Holder Co.")] == [(c.application_id, c.applicant) for c in decision.holders]
+        assert [("APP-1", "Holder Co.")] == [
+            (c.application_id, c.applicant) for c in decision.holders
+        ]
         assert ["Holder Co."] == [c.applicant for c in registry.claims_of("APP-1")]
 
     @pytest.mark.parametrize("locale", ["en", "zh_CN", "ms", "th", "id", "vi", "fil"])
@@ -347,7 +353,9 @@ class TestIssue13:
         evaluate_and_claim(first, as_of=AS_OF, registry=registry)
         second = Application("Other Co.", "mobiles", [store(PLAIN)], id="APP-2")
         decision = evaluate_and_claim(second, as_of=AS_OF, registry=registry)
-        shown = decision.to_json() + decision.explain(locale) + "".join(decision.remediation(locale))
+        shown = (
+            decision.to_json() + decision.explain(locale) + "".join(decision.remediation(locale))
+        )
         assert "evidence.reused" in decision.to_json()
         assert "HOLDER-7" not in shown
         assert "Holder Co." not in shown
@@ -387,8 +395,8 @@ class TestIssue13:
 
     def test_combined_stores_under_a_catalog_of_the_embedder(self):
         """Under a catalog whose namespace joins two platforms, the engine refuses the twin."""
-        from lazada_eligibility import evaluate  # noqa: PLC0415
-        from lazada_eligibility.policies import lazada_cross_border  # noqa: PLC0415
+        from lazada_eligibility import evaluate
+        from lazada_eligibility.policies import lazada_cross_border
 
         mine = [
             Platform(id=p, name=p, kind=PlatformKind.CROSS_BORDER, family="my", namespace="my")
@@ -405,14 +413,16 @@ class TestIssue13:
     def test_listed_but_unused_store_stays_free(self, registry):
         """A third party's store listed without turnover is not locked; its owner can use it."""
         theirs = store("THEIRS1", ())
-        first = evaluate_and_claim(app("APP-1", store(PLAIN), theirs), as_of=AS_OF, registry=registry)
+        first = evaluate_and_claim(
+            app("APP-1", store(PLAIN), theirs), as_of=AS_OF, registry=registry
+        )
         assert (("Amazon US", PLAIN),) == first.relied_on
         owner = evaluate_and_claim(app("APP-2", store("THEIRS1")), as_of=AS_OF, registry=registry)
         assert owner.eligible
 
     def test_combined_stores_claims_the_summed_stores(self, registry):
         """Under combined_stores the stores summed are claimed, a domestic one listed is not."""
-        from lazada_eligibility.policies import lazada_cross_border  # noqa: PLC0415
+        from lazada_eligibility.policies import lazada_cross_border
 
         six = tuple(MonthlyTurnover(Month(2026, m), Money("600", "USD")) for m in (8, 9, 10))
         application = app(
@@ -445,7 +455,9 @@ class TestIssue13:
     def test_claim_option_is_checked(self, registry):
         """An unknown claim option is a clear error naming it."""
         with pytest.raises(ValidationError, match="claim: expected 'used' or 'listed'"):
-            evaluate_and_claim(app("APP-1", store(PLAIN)), as_of=AS_OF, registry=registry, claim="x")
+            evaluate_and_claim(
+                app("APP-1", store(PLAIN)), as_of=AS_OF, registry=registry, claim="x"
+            )
 
     @pytest.mark.parametrize(
         "platform",

@@ -293,19 +293,19 @@ class TestIssue13:
             assert "Shenzhen Lianhe" not in out
 
     def test_check_with_registry_claims_nothing(self, db):
-        """check --registry reads the registry and never claims."""
+        """Check --registry reads the registry and never claims."""
         SqliteRegistry(db).close()
         assert 0 == check(ELIGIBLE, "--registry", db)[0]
         assert [] == SqliteRegistry(db).claims()
 
     def test_check_with_missing_registry(self, tmp_path):
-        """check --registry of a missing file exits 66 naming it, creating nothing."""
+        """Check --registry of a missing file exits 66 naming it, creating nothing."""
         missing = tmp_path / "none.db"
         assert 66 == check(ELIGIBLE, "--registry", str(missing))[0]
         assert not missing.exists()
 
     def test_check_with_damaged_registry(self, tmp_path, capsys):
-        """check --registry of a file that is not a registry exits 66 naming it."""
+        """Check --registry of a file that is not a registry exits 66 naming it."""
         bad = tmp_path / "bad.db"
         bad.write_bytes(b"no database here" * 64)
         assert 66 == check(ELIGIBLE, "--registry", str(bad))[0]
@@ -359,7 +359,7 @@ class TestIssue13:
 
 class TestReadOnlyCommands:
     def test_show_opens_read_only(self, db, monkeypatch):
-        """registry show reads the file without opening it for writing."""
+        """Registry show reads the file without opening it for writing."""
         claim(db)
         opened = []
         real = SqliteRegistry.__init__
@@ -375,7 +375,7 @@ class TestReadOnlyCommands:
         assert "amazon/a2x9k4plmn7q" in out
 
     def test_show_on_an_old_file_says_how_to_upgrade(self, tmp_path, capsys):
-        """registry show on a schema 1 file exits 66 with the way to upgrade it."""
+        """Registry show on a schema 1 file exits 66 with the way to upgrade it."""
         old = tmp_path / "v1.db"
         old.write_bytes((Path(__file__).parent / "fixtures" / "registry-v1.db").read_bytes())
         assert 66 == run("registry", "show", "--db", str(old))[0]

@@ -146,7 +146,7 @@ class TestPolicyDiff:
                         {
                             "code": "turnover.below-minimum",
                             "rule": "min_turnover",
-                            "subject": f"month 2026-{m} of amazon.com/S-middling",
+                            "subject": f"month 2026-{m} of amazon.com/Smiddling",
                         }
                         for m in ("08", "10")
                     ],

@@ -81,8 +81,9 @@ class Registry:
             return None
         at = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
         return Claim(
-            platform=platform,
+            namespace=platform,
             store_id=store_id,
+            platform=platform,
             application_id="APP-0",
             applicant="Other Co.",
             claimed_at=at,

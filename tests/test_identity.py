@@ -25,7 +25,6 @@ from lazada_eligibility import (
     canonical_store_id,
 )
 from lazada_eligibility.identity import _SKELETONS, skeleton, store_id_problem
-
 from strategies import store_ids
 
 REPO = Path(__file__).parent.parent
@@ -167,7 +166,7 @@ class TestRefusals:
     @pytest.mark.parametrize(
         ("platform", "text", "char"),
         [
-            ("Amazon US", "А2Х9К4РLМN7Q", "U\\+0410"),  # Cyrillic capitals
+            ("Amazon US", "\u04102\u04259\u041a4\u0420L\u041cN7Q", "U\\+0410"),  # Cyrillic
             ("Amazon US", "A2X9-K4PLMN7Q", "U\\+002D"),
             ("AliExpress", "11O1", "U\\+004F"),
             ("eBay", "best@shop", "U\\+0040"),
@@ -222,11 +221,22 @@ class TestSellerUrls:
 class TestLookAlikes:
     def test_whole_script_look_alikes_fold(self):
         """On a platform without a character set, a Cyrillic spelling is the Latin store."""
-        assert identity("Etsy", "apple") == identity("Etsy", "аррlе")  # noqa: RUF001
+        assert identity("Etsy", "apple") == identity("Etsy", "\u0430\u0440\u0440l\u0435")
 
     def test_mixed_script_look_alikes_fold(self):
         """Greek and Cyrillic capitals mixed into a Latin id fold to the Latin letters."""
-        assert identity("Etsy", "ABCOP") == identity("Etsy", "ΑΒСΟΡ")  # noqa: RUF001
+        # Greek Alpha, Beta, Omicron; Cyrillic Es, Er.
+        assert identity("Etsy", "ABCOP") == identity("Etsy", "\u0391\u0392\u0421\u039f\u0420")
+
+    def test_ambiguous_look_alike_is_refused_where_case_matters(self):
+        """Cyrillic capital O looks like O and 0: refused where ids keep their case."""
+        shop = attrs.evolve(DEFAULT_PLATFORMS.get("etsy.com"), store_id_case_sensitive=True)
+        with pytest.raises(ValidationError, match=r"U\+041E .*looks like '0' or 'O'"):
+            shop.identity("SH\u041eP")
+
+    def test_ambiguous_capital_folds_through_its_small_letter(self):
+        """Where case is ignored, Cyrillic capitals O and I are the Latin o and i."""
+        assert identity("Etsy", "SHOP-INC") == identity("Etsy", "SH\u041eP-\u0406NC")
 
     def test_ascii_is_never_folded(self):
         """0 and O, 1 and l are different characters in ids: never one store."""
@@ -241,7 +251,7 @@ class TestLookAlikes:
         """The committed look-alike table is what the build script writes."""
         pytest.importorskip("confusable_homoglyphs")
         script = REPO / "scripts" / "build_confusables.py"
-        result = subprocess.run(  # noqa: S603 -- our own script
+        result = subprocess.run(
             [sys.executable, str(script), "--check"], capture_output=True, text=True, check=False
         )
         assert 0 == result.returncode, result.stderr
@@ -312,5 +322,8 @@ class TestProperties:
     @given(st.text(min_size=1, max_size=12))
     def test_skeleton_is_stable(self, text):
         """Folding to a skeleton twice changes nothing more."""
-        folded = skeleton(unicodedata.normalize("NFKC", text))
+        try:
+            folded = skeleton(unicodedata.normalize("NFKC", text))
+        except ValidationError:
+            return
         assert folded == skeleton(folded)

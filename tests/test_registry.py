@@ -865,7 +865,7 @@ class TestReadOnly:
         """A read-only registry sent to a worker process opens read-only there too."""
         path = tmp_path / "c.db"
         SqliteRegistry(path).close()
-        copy = pickle.loads(pickle.dumps(SqliteRegistry(path, read_only=True)))  # noqa: S301
+        copy = pickle.loads(pickle.dumps(SqliteRegistry(path, read_only=True)))
         assert copy.read_only
 
 

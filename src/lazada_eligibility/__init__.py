@@ -19,7 +19,6 @@ from .claiming import evaluate_and_claim
 from .decision import Decision
 from .diff import ChangedApplication, PolicyDiff, policy_diff
 from .engine import evaluate
-from .identity import MAX_STORE_ID_LENGTH, StoreIdentity, canonical_store_id
 from .exceptions import (
     CurrencyMismatchError,
     EligibilityError,
@@ -30,6 +29,7 @@ from .exceptions import (
     UnknownCategoryError,
     ValidationError,
 )
+from .identity import MAX_STORE_ID_LENGTH, StoreIdentity, canonical_store_id
 from .models import MARKETS, Application, MonthlyTurnover, Store
 from .money import Money, RateTable
 from .periods import Month, review_window

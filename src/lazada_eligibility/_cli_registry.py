@@ -38,9 +38,7 @@ EXIT_TEMPFAIL: Final = 75
 
 
 @contextmanager
-def _registry(
-    path: str, *, must_exist: bool, read_only: bool = False
-) -> Iterator[SqliteRegistry]:
+def _registry(path: str, *, must_exist: bool, read_only: bool = False) -> Iterator[SqliteRegistry]:
     if must_exist and not Path(path).is_file():
         raise CliError(f"{path}: no such registry file", EXIT_NOINPUT)
     try:

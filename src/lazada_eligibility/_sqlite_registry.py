@@ -282,8 +282,7 @@ class Database:
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             tables = {
-                r[0]
-                for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
             }
         except sqlite3.Error as e:
             raise self._unusable(e, "cannot open the registry") from None
@@ -317,11 +316,7 @@ class Database:
                         f"{self.path}: not an evidence registry: it holds {', '.join(tables)}"
                     )
             for step in MIGRATIONS[version:]:
-                for statement in step:
-                    if statement == "python:identity-keys":
-                        _identity_keys(conn, self._rekey)
-                    else:
-                        conn.execute(statement)
+                self._run_step(conn, step)
             if version != target:
                 conn.execute(f"PRAGMA user_version = {target:d}")
 
@@ -333,12 +328,19 @@ class Database:
             ) from None
         except MigrationConflict as e:
             raise RegistryError(
-                f"{self.path}: cannot bring the registry to schema version {target}: claims of "
+                f"{self.path}: cannot bring the registry to schema version {target}: claims of "  # noqa: S608 -- a hint in a message, not a query
                 f"different applications are one store under the new store identity: {e}. "
                 "Nothing was changed. Decide which holder keeps each record, delete the other "
                 "row (sqlite3 FILE \"DELETE FROM claims WHERE platform = '...' AND "
                 "store_id = '...'\"), then open the file again"
             ) from None
+
+    def _run_step(self, conn: sqlite3.Connection, step: tuple[str, ...]) -> None:
+        for statement in step:
+            if statement == "python:identity-keys":
+                _identity_keys(conn, self._rekey)
+            else:
+                conn.execute(statement)
 
     def read(self, work: Callable[[sqlite3.Connection], _T]) -> _T:
         """

@@ -113,14 +113,7 @@ def evaluate_and_claim(
     .. versionchanged:: 0.2.0
        Claims only the stores the decision relied on; *claim* added.
     """
-    if not isinstance(application, Application):
-        raise TypeError(f"expected an Application, got {type(application).__name__}")
-    if application.id is None:
-        raise ValidationError.single("id", "an application needs an id to claim store records")
-    if claim not in _CLAIMS:
-        raise ValidationError.single(
-            "claim", f"expected 'used' or 'listed', got {claim!r}"
-        )
+    _check_arguments(application, claim)
     if platforms is None:
         own = getattr(registry, "platforms", None)
         platforms = own if isinstance(own, PlatformCatalog) else None
@@ -136,26 +129,18 @@ def evaluate_and_claim(
             categories=categories,
         )
 
-    def claimed(decision: Decision) -> Application:
-        if claim == "listed":
-            return application
-        used = set(decision.relied_on)
-        return attrs.evolve(
-            application, stores=[s for s in application.stores if (s.platform, s.store_id) in used]
-        )
-
     if isinstance(registry, TransactionalRegistry):
         with registry.transaction() as view:
             decision = decide(view)
             if decision.eligible:
-                view.claim(claimed(decision), decision=decision)
+                view.claim(_claimed(application, decision, claim), decision=decision)
         return decision
 
     decision = decide(registry)
     if not decision.eligible:
         return decision
     try:
-        registry.claim(claimed(decision), decision=decision)
+        registry.claim(_claimed(application, decision, claim), decision=decision)
     except EvidenceAlreadyClaimed:
         # Another application claimed between our decision and our claim:
         # decided again, the application now fails on evidence_not_reused().
@@ -164,3 +149,22 @@ def evaluate_and_claim(
             raise
         return again
     return decision
+
+
+def _claimed(application: Application, decision: Decision, claim: str) -> Application:
+    # The application as it is claimed: every listed store, or those relied on.
+    if claim == "listed":
+        return application
+    used = set(decision.relied_on)
+    return attrs.evolve(
+        application, stores=[s for s in application.stores if (s.platform, s.store_id) in used]
+    )
+
+
+def _check_arguments(application: Application, claim: str) -> None:
+    if not isinstance(application, Application):
+        raise TypeError(f"expected an Application, got {type(application).__name__}")
+    if application.id is None:
+        raise ValidationError.single("id", "an application needs an id to claim store records")
+    if claim not in _CLAIMS:
+        raise ValidationError.single("claim", f"expected 'used' or 'listed', got {claim!r}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final, overload
 
@@ -116,6 +116,14 @@ def _effective(outcome: Outcome, negated: bool) -> Verdict:
     return verdict
 
 
+def _pairs(value: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    return tuple((str(p), str(s)) for p, s in value)
+
+
+def _claims(value: Iterable[Claim]) -> tuple[Claim, ...]:
+    return tuple(value)
+
+
 def _reasons(outcome: Outcome, negated: bool, found: list[Outcome]) -> None:
     # Walk down through what keeps the verdict from passing. Below a node
     # that fails, only children that fail are followed: a child that merely
@@ -165,8 +173,8 @@ class Decision:
     as_of: dt.date
     outcome: Outcome
     application_id: str | None = None
-    relied_on: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=tuple)
-    holders: tuple[Claim, ...] = attrs.field(default=(), eq=False, repr=False, converter=tuple)
+    relied_on: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_pairs)
+    holders: tuple[Claim, ...] = attrs.field(default=(), eq=False, repr=False, converter=_claims)
 
     @property
     def verdict(self) -> Verdict:

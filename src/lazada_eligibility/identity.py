@@ -1,4 +1,4 @@
-"""
+r"""
 Store identity: when two store records are one store.
 
 A store record used for one Lazada store must never be used again, however
@@ -14,7 +14,7 @@ generated from Unicode's ``confusables.txt``). What cannot be part of an id
 is **refused** with a :class:`~lazada_eligibility.ValidationError`, never
 stripped: control, format (zero-width, BOM, soft hyphen, joiners, direction
 marks), private-use, unassigned and surrogate characters, spaces inside the
-id, ids longer than :data:`MAX_STORE_ID_LENGTH` characters, and characters
+id, ids longer than :data:`~lazada_eligibility.MAX_STORE_ID_LENGTH` characters, and characters
 outside the platform's known character set. A seller page URL given as an
 id is reduced to the id it names, or refused.
 
@@ -26,7 +26,7 @@ Example:
     ...     "ebay.com", "best-shop"
     ... )
     True
-    >>> DEFAULT_PLATFORMS.identity("Amazon US", "A2X9\\u200bK4PLMN7Q")
+    >>> DEFAULT_PLATFORMS.identity("Amazon US", "A2X9\u200bK4PLMN7Q")
     Traceback (most recent call last):
     ...
     lazada_eligibility.exceptions.ValidationError: store_id: contains U+200B ZERO WIDTH SPACE ...
@@ -78,7 +78,7 @@ class StoreIdentity:
 
     Args:
         namespace: The account namespace of the store's platform, from the
-            catalog (:attr:`~lazada_eligibility.Platform.namespace`).
+            catalog (the ``namespace`` of a :class:`~lazada_eligibility.Platform`).
         store_id: The canonical store id (:func:`canonical_store_id`).
 
     Example:
@@ -103,16 +103,17 @@ def _describe(char: str) -> str:
 
 
 def store_id_problem(text: object) -> str | None:
-    """
+    r"""
     Return what is wrong with *text* as a store id on any platform, or ``None``.
 
     The checks every platform shares: text, at most
-    :data:`MAX_STORE_ID_LENGTH` characters, not blank, and no control,
+    :data:`~lazada_eligibility.MAX_STORE_ID_LENGTH` characters, not blank, and no control,
     format, surrogate, private-use or unassigned character anywhere.
 
     Example:
+        >>> from lazada_eligibility.identity import store_id_problem
         >>> store_id_problem("A1B2")
-        >>> store_id_problem("\\u200b")
+        >>> store_id_problem("\u200b")
         'contains only invisible characters (U+200B ZERO WIDTH SPACE): ...'
 
     .. versionadded:: 0.2.0
@@ -146,26 +147,26 @@ def canonical_store_id(
     pattern: str = "",
     seller_urls: Sequence[str] = (),
 ) -> str:
-    """
+    r"""
     Return the canonical form of a store id, or refuse it.
 
-    Steps: the shared checks of :func:`store_id_problem`; NFKC and trimming;
+    Steps: the shared checks of :func:`~lazada_eligibility.identity.store_id_problem`; NFKC and trimming;
     a seller page URL reduced by *seller_urls* (``query:NAME`` takes the
     query parameter ``NAME``; ``path:/usr/{id}`` the path segment after
     ``/usr/``), and any other URL or path refused; spaces inside refused;
     case folded unless *case_sensitive*; *pattern*, when given, must match
     the whole folded id; then letters outside ASCII folded to their TR39
-    skeleton, so that a Cyrillic ``а`` and a Latin ``a`` are one letter.
+    skeleton, so that a Cyrillic and a Latin ``a`` are one letter.
 
     Raises:
         ValidationError: The id is refused; the problem's path is ``store_id``.
 
     Example:
-        >>> canonical_store_id(" Ｂest-Shop ")
+        >>> canonical_store_id(" \uff22est-Shop ")  # a full-width B
         'best-shop'
         >>> canonical_store_id("https://www.ebay.de/usr/Best-Shop", seller_urls=["path:/usr/{id}"])
         'best-shop'
-        >>> canonical_store_id("аррle")  # Cyrillic а and р
+        >>> canonical_store_id("\u0430\u0440\u0440le")  # Cyrillic a and er
         'apple'
         >>> canonical_store_id("A2X9 K4PLMN7Q")
         Traceback (most recent call last):
@@ -202,24 +203,17 @@ def _canonical(
         )
     # The set is of case-folded ids, whether or not the platform ignores case.
     if pattern and re.fullmatch(pattern, folded.casefold()) is None:
-        odd = [
-            (i, c) for i, c in enumerate(folded) if re.fullmatch(pattern, c.casefold()) is None
-        ]
+        odd = [(i, c) for i, c in enumerate(folded) if re.fullmatch(pattern, c.casefold()) is None]
         where = f"{_describe(odd[0][1])} at position {odd[0][0]}, " if odd else ""
         raise _refuse(
             f"{text.strip()!r} is not a store id on this platform: {where}expected the whole "
             f"id to match {pattern!r}"
         )
-    # TR39 skeletons are case sensitive (Greek capital beta is a B, its small
-    # letter is not a b), so fold look-alikes first, then case, until stable.
-    result = folded
-    for _ in range(_MAX_ROUNDS):
-        step = skeleton(result)
-        if not case_sensitive:
-            step = unicodedata.normalize("NFKC", step.casefold())
-        if step == result:
-            break
-        result = step
+    result = skeleton(folded, case_sensitive=case_sensitive)
+    if result != folded and (_URL_LIKE.search(result) or any(c.isspace() for c in result)):
+        # A fraction slash folds to '/', an ideographic full stop to '.': what
+        # the letters imitate is read as the id, and that is no id.
+        raise _refuse(f"{text.strip()!r} imitates {result!r}, which is not a store id")
     if len(result) > MAX_STORE_ID_LENGTH:
         raise _refuse(
             f"is {len(result)} characters long once normalised; "
@@ -230,13 +224,10 @@ def _canonical(
 
 def _from_url(text: str, seller_urls: tuple[str, ...]) -> str:
     url = text if "://" in text else f"//{text.lstrip('/')}"
-    refused = (
-        f"{text!r} is a URL or a path, not a store id: give the store id itself"
-        + (
-            " or a seller page URL of the platform"
-            if seller_urls
-            else " (this platform's seller page URLs are not known)"
-        )
+    refused = f"{text!r} is a URL or a path, not a store id: give the store id itself" + (
+        " or a seller page URL of the platform"
+        if seller_urls
+        else " (this platform's seller page URLs are not known)"
     )
     if "\\" in text:
         raise _refuse(refused)
@@ -271,50 +262,85 @@ def seller_url_problem(form: object) -> str | None:
     return None
 
 
-def _load_skeletons() -> dict[str, str]:
+def _load_table() -> tuple[dict[str, str], dict[str, str]]:
     text = (
         resources.files("lazada_eligibility")
         .joinpath("data")
         .joinpath("confusables.json")
         .read_text(encoding="utf-8")
     )
-    table: dict[str, str] = json.loads(text)["skeletons"]
-    return table
+    data = json.loads(text)
+    return data["skeletons"], data["ambiguous"]
 
 
-_SKELETONS: Final = _load_skeletons()
+_SKELETONS, _AMBIGUOUS = _load_table()
 _MAX_ROUNDS: Final = 4
 
 
-def skeleton(text: str) -> str:
-    """
-    Fold the characters of *text* outside ASCII to their TR39 skeleton (internal).
+def _fold_char(char: str, *, case_sensitive: bool) -> str:
+    found = _SKELETONS.get(char)
+    if found is not None:
+        return found
+    if char not in _AMBIGUOUS:
+        return char
+    if not case_sensitive:
+        # Greek capital omicron looks like O and 0; its small letter only like o.
+        small = char.casefold()
+        if not any(c in _AMBIGUOUS for c in small):
+            return "".join(_SKELETONS.get(c, c) for c in small)
+    looks = " or ".join(repr(c) for c in _AMBIGUOUS[char])
+    raise _refuse(
+        f"contains {_describe(char)}, which looks like {looks}: a look-alike that could "
+        "stand for several characters is refused; write the id in the platform's own letters"
+    )
 
-    ASCII characters are kept: ``0`` and ``O`` are two characters in every
-    platform's ids. The result is NFKC, and folding it again changes nothing.
+
+def skeleton(text: str, *, case_sensitive: bool = True) -> str:
     """
-    if text.isascii():
-        return text
+    Fold look-alikes of *text* outside ASCII to the letters they imitate (internal).
+
+    Per Unicode TR39's confusables, from the generated table: Cyrillic small
+    a becomes ``a``; a character that looks like several ASCII characters
+    (Cyrillic capital O for ``O`` or ``0``) is refused. ASCII characters are
+    kept: ``0`` and ``O`` are two characters in every platform's ids. Case is
+    folded too unless *case_sensitive*. The result is NFKC, and folding it
+    again changes nothing.
+
+    Raises:
+        ValidationError: An ambiguous look-alike; the problem's path is ``store_id``.
+    """
     result = text
     for _ in range(_MAX_ROUNDS):
+        if case_sensitive and result.isascii():
+            return result
         decomposed = unicodedata.normalize("NFD", result)
-        folded = unicodedata.normalize(
-            "NFKC", "".join(c if c.isascii() else _SKELETONS.get(c, c) for c in decomposed)
+        step = unicodedata.normalize(
+            "NFKC",
+            "".join(
+                c if c.isascii() else _fold_char(c, case_sensitive=case_sensitive)
+                for c in decomposed
+            ),
         )
-        if folded == result:
+        if not case_sensitive:
+            step = unicodedata.normalize("NFKC", step.casefold())
+        if step == result:
             break
-        result = folded
+        result = step
     return result
 
 
 class _Held(Protocol):
-    application_id: str
-    applicant: str
+    @property
+    def application_id(self) -> str: ...
+    @property
+    def applicant(self) -> str: ...
 
 
 class _Applying(Protocol):
-    id: str | None
-    applicant: str
+    @property
+    def id(self) -> str | None: ...
+    @property
+    def applicant(self) -> str: ...
 
 
 def same_holder(claim: _Held, application: _Applying) -> bool:

@@ -133,9 +133,7 @@ class Platform:
     domains: tuple[str, ...] = ()
     source: str = ""
     store_id_case_sensitive: bool = False
-    namespace: str = attrs.field(
-        default=attrs.Factory(lambda self: self.id, takes_self=True)  # type: ignore[no-any-return]
-    )
+    namespace: str = attrs.field(default=attrs.Factory(lambda self: self.id, takes_self=True))
     namespace_source: str = ""
     store_id_pattern: str = ""
     seller_urls: tuple[str, ...] = ()

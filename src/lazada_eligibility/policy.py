@@ -19,11 +19,11 @@ import attrs
 
 from .categories import LAZADA_CATEGORIES, CategoryTaxonomy
 from .exceptions import PolicyError, ValidationError
+from .identity import same_holder
 from .models import Application
 from .platforms import DEFAULT_PLATFORMS, PlatformCatalog
 from .rules import Level, Rule, Verdict
 from .rules._codegen import Program, generate
-from .identity import same_holder
 from .rules._core import VERDICTS, Env, Outcome
 from .rules._quantifiers import stores_relied_on
 

@@ -551,7 +551,7 @@ class SqliteRegistry:
     @property
     def read_only(self) -> bool:
         """
-        Whether the registry was opened only to read: claims and releases raise.
+        Whether the registry was opened only to read, so that claims and releases raise.
         """
         return self._db.read_only
 
@@ -714,7 +714,7 @@ def _rebuild_sqlite(
     platforms: PlatformCatalog,
     clock: _Clock,
     busy_timeout: float,
-    read_only: bool = False,  # noqa: FBT001, FBT002 -- positional for pickles of 0.1
+    read_only: bool = False,
 ) -> SqliteRegistry:
     return SqliteRegistry(
         path, platforms=platforms, clock=clock, busy_timeout=busy_timeout, read_only=read_only

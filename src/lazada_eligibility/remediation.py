@@ -320,9 +320,7 @@ def _remedy(  # noqa: C901, PLR0912 -- one case per reason code, kept in one tab
     if code == "platform.unknown":
         return Remedy("platform.identify", {**base, "platform": facts.get("platform")}, (reason,))
     if code == "evidence.reused":
-        return Remedy(
-            "evidence.use-unused-store", dict(base), (reason,)
-        )
+        return Remedy("evidence.use-unused-store", dict(base), (reason,))
     if code == "owner.mismatch":
         found = {k: facts[k] for k in ("owner", "expected") if k in facts}
         return Remedy("owner.use-owned-store", {**base, **found}, (reason,))

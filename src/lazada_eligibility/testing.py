@@ -159,6 +159,7 @@ def store_ids(platform: Platform) -> st.SearchStrategy[str]:
     Example:
         >>> from hypothesis import find
         >>> from lazada_eligibility import DEFAULT_PLATFORMS
+        >>> from lazada_eligibility.testing import store_ids
         >>> find(store_ids(DEFAULT_PLATFORMS.get("aliexpress.com")), lambda s: len(s) > 2)
         '000'
 

@@ -363,7 +363,15 @@ class Env:
 
     def store_label(self, store: Store) -> str:
         platform = self.platform_of(store.platform)
-        return f"{platform.id if platform else store.platform}/{store.store_id}"
+        if platform is None:
+            return f"{store.platform}/{store.store_id}"
+        written = store.store_id.strip()
+        identity = self.identity_of(store)
+        if identity is not None and identity.store_id != written.casefold():
+            # A seller page URL or look-alike letters: name the store the
+            # seller would recognise, the id they stand for.
+            written = identity.store_id
+        return f"{platform.id}/{written}"
 
 
 class Rule(Generic[S]):

@@ -341,13 +341,17 @@ class CombinedStores(_StoreQuantifier):
 
         def decide(app: Application, as_of: dt.date) -> tuple[int, tuple[Store, ...]]:
             verdicts = [store_verdict(s, app, as_of) for s in app.stores]
-            sure = distinct(tuple(s for s, v in zip(app.stores, verdicts, strict=True) if v == PASS))
+            sure = distinct(
+                tuple(s for s, v in zip(app.stores, verdicts, strict=True) if v == PASS)
+            )
             v = totals_verdict(sure, app, as_of)
             if v == PASS or REVIEW not in verdicts:
                 return v, sure
             # Stores whose checks reviewed might count: if the application
             # would pass with them, nobody can tell without a review.
-            maybe = distinct(tuple(s for s, w in zip(app.stores, verdicts, strict=True) if w != FAIL))
+            maybe = distinct(
+                tuple(s for s, w in zip(app.stores, verdicts, strict=True) if w != FAIL)
+            )
             return (REVIEW if totals_verdict(maybe, app, as_of) != FAIL else v), sure
 
         def check(s: object, m: object, app: Application, as_of: dt.date) -> int:
