@@ -117,7 +117,7 @@ def _effective(outcome: Outcome, negated: bool) -> Verdict:
 
 
 def _pairs(value: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
-    return tuple((str(p), str(s)) for p, s in value)
+    return value if type(value) is tuple else tuple(value)
 
 
 def _claims(value: Iterable[Claim]) -> tuple[Claim, ...]:

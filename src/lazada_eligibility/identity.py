@@ -64,6 +64,7 @@ _REFUSED: Final = {
     "Zp": "a paragraph separator",
 }
 _URL_LIKE: Final = re.compile(r"[/\\]|^www\.|://")
+_SPACE: Final = re.compile(r"\s")
 _SELLER_URL: Final = re.compile(r"(?:query:(?P<param>[a-z_]+)|path:(?P<path>/[a-z0-9_/-]*)\{id\})")
 
 
@@ -122,6 +123,8 @@ def store_id_problem(text: object) -> str | None:
         return f"expected text, got {text!r}"
     if len(text) > MAX_STORE_ID_LENGTH:
         return f"is {len(text)} characters long; a store id has at most {MAX_STORE_ID_LENGTH}"
+    if text.isascii() and text.isprintable():  # the common case: no control character
+        return None if text.strip() else f"must not be blank, got {text!r}"
     # Surrounding white space (tabs and newlines too) is trimmed, not refused.
     core = text.strip()
     bad = [(i, c) for i, c in enumerate(core) if unicodedata.category(c) in _REFUSED]
@@ -187,19 +190,21 @@ def _canonical(
 ) -> str:
     if (problem := store_id_problem(text)) is not None:
         raise _refuse(problem)
-    folded = unicodedata.normalize("NFKC", text).strip()
-    if (problem := store_id_problem(folded)) is not None:
-        raise _refuse(f"{problem} (after Unicode NFKC normalisation of {text!r})")
+    if text.isascii():  # NFKC leaves ASCII as it is
+        folded = text.strip()
+    else:
+        folded = unicodedata.normalize("NFKC", text).strip()
+        if (problem := store_id_problem(folded)) is not None:
+            raise _refuse(f"{problem} (after Unicode NFKC normalisation of {text!r})")
     if _URL_LIKE.search(folded):
         if not reduce:
             raise _refuse(f"the seller page URL names {folded!r}, which is not a store id")
         return _canonical(
             _from_url(folded, seller_urls), case_sensitive, pattern, seller_urls, reduce=False
         )
-    spaces = [i for i, c in enumerate(folded) if c.isspace()]
-    if spaces:
+    if (space := _SPACE.search(folded)) is not None:
         raise _refuse(
-            f"contains a space at position {spaces[0]} of {folded!r}: a store id has no spaces"
+            f"contains a space at position {space.start()} of {folded!r}: a store id has no spaces"
         )
     # The set is of case-folded ids, whether or not the platform ignores case.
     if pattern and re.fullmatch(pattern, folded.casefold()) is None:
@@ -210,7 +215,7 @@ def _canonical(
             f"id to match {pattern!r}"
         )
     result = skeleton(folded, case_sensitive=case_sensitive)
-    if result != folded and (_URL_LIKE.search(result) or any(c.isspace() for c in result)):
+    if not folded.isascii() and (_URL_LIKE.search(result) or _SPACE.search(result)):
         # A fraction slash folds to '/', an ideographic full stop to '.': what
         # the letters imitate is read as the id, and that is no id.
         raise _refuse(f"{text.strip()!r} imitates {result!r}, which is not a store id")
@@ -309,6 +314,8 @@ def skeleton(text: str, *, case_sensitive: bool = True) -> str:
     Raises:
         ValidationError: An ambiguous look-alike; the problem's path is ``store_id``.
     """
+    if text.isascii():  # nothing to fold but, maybe, case
+        return text if case_sensitive else text.lower()
     result = text
     for _ in range(_MAX_ROUNDS):
         if case_sensitive and result.isascii():

@@ -336,7 +336,7 @@ def _holders(env: Env, app: Application, outcome: Outcome) -> tuple[Claim, ...]:
 def _relied_on(env: Env, app: Application, outcome: Outcome) -> tuple[tuple[str, str], ...]:
     if outcome.verdict is not Verdict.PASS:
         return ()
-    return tuple((s.platform, s.store_id) for s in stores_relied_on(outcome, app, env))
+    return tuple([(s.platform, s.store_id) for s in stores_relied_on(outcome, app, env)])
 
 
 def _not_application(value: object) -> None:

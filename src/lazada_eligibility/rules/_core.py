@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final, Generic, TypeVar
 import attrs
 
 from ..exceptions import FieldProblem, PolicyError, ValidationError
+from ..platforms import DEFAULT_PLATFORMS
 
 if TYPE_CHECKING:
     from ..categories import CategoryTaxonomy
@@ -339,6 +340,8 @@ class Env:
         Raises:
             ValidationError: Naming every bad store, with paths such as ``stores[1].store_id``.
         """
+        if self.platforms is DEFAULT_PLATFORMS:
+            return  # an Application checks exactly this when it is built
         problems: list[FieldProblem] = []
         seen: dict[StoreIdentity, int] = {}
         for i, store in enumerate(app.stores):
@@ -366,11 +369,12 @@ class Env:
         if platform is None:
             return f"{store.platform}/{store.store_id}"
         written = store.store_id.strip()
-        identity = self.identity_of(store)
-        if identity is not None and identity.store_id != written.casefold():
-            # A seller page URL or look-alike letters: name the store the
-            # seller would recognise, the id they stand for.
-            written = identity.store_id
+        if not written.isascii() or "/" in written:
+            # Perhaps a seller page URL or look-alike letters: name the store
+            # by the id they stand for, which the seller recognises.
+            identity = self.identity_of(store)
+            if identity is not None and identity.store_id != written.casefold():
+                written = identity.store_id
         return f"{platform.id}/{written}"
 
 

@@ -423,18 +423,21 @@ def combined_stores(rule: Rule[Store]) -> Rule[Application]:
     return result
 
 
+_PASSED: Final = VERDICTS[PASS]
+
+
 def _relied(outcome: Outcome, count: int) -> set[int] | None:
     # Indexes of the stores a passing outcome rests on; None where it rests
     # on no store quantifier (a leaf, a custom rule, or a negation).
     rule = outcome.rule
     if rule == "any_store":
-        return {i for i, c in enumerate(outcome.children) if c.verdict.rank == PASS}
+        return {i for i, c in enumerate(outcome.children) if c.verdict is _PASSED}
     if rule == "every_store":
         return set(range(count))
     if rule == "combined_stores":
         # Its first children are the stores' checks, in order; those that
         # passed are the stores whose turnover was summed.
-        return {i for i, c in enumerate(outcome.children[:count]) if c.verdict.rank == PASS}
+        return {i for i, c in enumerate(outcome.children[:count]) if c.verdict is _PASSED}
     if rule == "all":
         parts = [_relied(c, count) for c in outcome.children]
         found = [p for p in parts if p is not None]
@@ -442,7 +445,7 @@ def _relied(outcome: Outcome, count: int) -> set[int] | None:
     if rule == "any":
         # The first alternative that passed is the one the decision used.
         for child in outcome.children:
-            if child.verdict.rank == PASS:
+            if child.verdict is _PASSED:
                 return _relied(child, count)
     return None
 
