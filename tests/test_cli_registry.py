@@ -374,6 +374,29 @@ class TestReadOnlyCommands:
         assert [True] == opened
         assert "amazon/a2x9k4plmn7q" in out
 
+    @pytest.mark.parametrize("command", ["check", "batch"])
+    def test_check_and_batch_open_read_only(self, db, tmp_path, monkeypatch, command):
+        """The check and batch commands open --registry without write access."""
+        claim(db)
+        opened = []
+        real = SqliteRegistry.__init__
+
+        def spy(self, path, **options):
+            opened.append(options.get("read_only", False))
+            real(self, path, **options)
+
+        monkeypatch.setattr(SqliteRegistry, "__init__", spy)
+        if command == "check":
+            status, _ = check(rival(tmp_path), "--registry", db)
+        else:
+            lines = tmp_path / "in.jsonl"
+            lines.write_text(Path(rival(tmp_path)).read_text("utf-8").replace("\n", " ") + "\n")
+            status, out = run("batch", str(lines), "--registry", db, "--as-of", "2026-11-28")
+            assert [False] == [json.loads(x)["eligible"] for x in out.splitlines()]
+        assert status in {0, 1}
+        assert opened
+        assert all(opened)
+
     def test_show_on_an_old_file_says_how_to_upgrade(self, tmp_path, capsys):
         """Registry show on a schema 1 file exits 66 with the way to upgrade it."""
         old = tmp_path / "v1.db"

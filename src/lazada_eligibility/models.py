@@ -166,7 +166,11 @@ class Store:
         platform: The platform as the seller names it (``"Amazon US"``,
             ``"amazon.de"``, ``"淘宝"``, a store URL); resolved through a
             :class:`~lazada_eligibility.PlatformCatalog` when rules run.
-        store_id: The store's id on that platform (a seller id).
+        store_id: The store's id on that platform (a seller id). Control,
+            invisible (format), private-use, unassigned and surrogate
+            characters are refused, as are ids over 200 characters; the
+            platform's own rules apply when it is resolved (see
+            :func:`~lazada_eligibility.canonical_store_id`).
         turnover: The monthly records; at most one per month and category.
         name: The store's display name.
         owner: Who owns the records; need not be the applicant.
@@ -330,7 +334,9 @@ class Application:
     Args:
         applicant: Who applies (a company or person id).
         category: The Lazada category id applied for.
-        stores: The stores whose records support the application.
+        stores: The stores whose records support the application; one store
+            (one :class:`~lazada_eligibility.StoreIdentity` under the default
+            catalog) at most once, however it is written.
         id: The application's own id, when it has one.
         market: One of ``MY SG TH ID PH VN``, or ``None``.
 
