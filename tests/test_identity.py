@@ -109,6 +109,19 @@ class TestNamespaces:
         amazon = DEFAULT_PLATFORMS.get("amazon.de")
         assert amazon == Platform.from_dict(amazon.to_dict())
 
+    def test_pattern_must_be_text(self):
+        """A store id pattern that is not a regular expression is reported by field."""
+        with pytest.raises(ValidationError, match="store_id_pattern"):
+            Platform.from_dict(
+                {
+                    "id": "x.com",
+                    "name": "X",
+                    "kind": "domestic",
+                    "family": "x",
+                    "store_id_pattern": 3,
+                }
+            )
+
     def test_bad_namespace_fields_are_reported(self):
         """A bad namespace, pattern or seller URL form names its field."""
         with pytest.raises(ValidationError) as info:
@@ -210,6 +223,9 @@ class TestSellerUrls:
             ("eBay", "https://www.ebay.com\\usr\\best-shop"),
             ("Amazon US", "https://www.amazon.com/sp?seller=A2X9%E2%80%8BK4"),
             ("eBay", "shop/1"),
+            ("eBay", "https://www.ebay.com/usr/"),
+            ("Amazon US", "https://[www.amazon.com/sp?seller=A1"),
+            ("Amazon US", "https://www.amazon.com/sp?seller=www.evil.com/x"),
         ],
     )
     def test_other_urls_and_paths_are_refused(self, platform, url):
@@ -237,6 +253,11 @@ class TestLookAlikes:
     def test_ambiguous_capital_folds_through_its_small_letter(self):
         """Where case is ignored, Cyrillic capitals O and I are the Latin o and i."""
         assert identity("Etsy", "SHOP-INC") == identity("Etsy", "SH\u041eP-\u0406NC")
+
+    def test_fold_that_makes_a_path_is_refused(self):
+        """A vulgar fraction folds to '1/4' (a fraction slash looks like '/'): no id, refused."""
+        with pytest.raises(ValidationError, match="imitates '1/4'"):
+            identity("Etsy", "\u00bc")
 
     def test_ascii_is_never_folded(self):
         """0 and O, 1 and l are different characters in ids: never one store."""

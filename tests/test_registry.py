@@ -816,8 +816,38 @@ class TestIdentityMigration:
         assert before == conn.execute("SELECT * FROM claims ORDER BY platform").fetchall()
         assert 2 == len(before)
 
+    def test_an_id_the_catalog_now_refuses_keeps_its_key(self, connect, tmp_path):
+        """A claim of 0.1 on an id now refused (a zero-width space in it) is kept, not dropped."""
+        path = self.copy(tmp_path, "registry-v1.db")
+        conn = connect(path)
+        conn.execute(
+            "INSERT INTO claims (platform, store_id, application_id, applicant, claimed_at)"
+            " VALUES ('amazon.com', 'a2x9\u200bk4', 'APP-9', 'Z Co.', '2026-11-02T09:00:00+00:00')"
+        )
+        conn.commit()
+        conn.close()
+        registry = SqliteRegistry(path)
+        assert [("amazon.com", "a2x9\u200bk4")] == [
+            (c.namespace, c.store_id) for c in registry.claims_of("APP-9")
+        ]
+
+    def test_keys_under_the_registry_catalog(self, tmp_path):
+        """A catalog stricter than the default refuses, by path, an id it does not accept."""
+        strict = attrs.evolve(DEFAULT_PLATFORMS.get("etsy.com"), store_id_pattern="[0-9]+")
+        registry = InMemoryRegistry(platforms=DEFAULT_PLATFORMS.with_platforms(strict))
+        with pytest.raises(ValidationError) as info:
+            registry.claim(app("APP-1", ("Etsy", "shop")))
+        assert ["stores[0].store_id"] == [p.path for p in info.value.problems]
+
 
 class TestReadOnly:
+    def test_empty_file_is_not_a_registry(self, tmp_path):
+        """An empty file opened read-only is said not to be a registry."""
+        path = tmp_path / "c.db"
+        path.write_bytes(b"")
+        with pytest.raises(RegistryError, match="not an evidence registry: it is empty"):
+            SqliteRegistry(path, read_only=True)
+
     def test_reads_without_writing(self, tmp_path):
         """A read-only registry answers holder, claims and claims_of."""
         path = tmp_path / "c.db"

@@ -351,10 +351,8 @@ def _url_host(url: str) -> str | None:
     authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
     if _AUTHORITY.fullmatch(authority) is None:
         return None
-    try:
-        host = urlsplit(url).hostname or ""
-    except ValueError:
-        return None
+    # The authority is plain ASCII by now, so urlsplit cannot refuse it.
+    host = urlsplit(url).hostname or ""
     return host if host == _PORT.sub("", authority) else None
 
 
