@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import threading
 
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from lazada_eligibility import (
     DEFAULT_PLATFORMS,
     Application,
+    Decision,
     EvidenceAlreadyClaimed,
     Money,
     Month,
@@ -23,8 +25,10 @@ from lazada_eligibility import (
     Store,
     ValidationError,
     Verdict,
+    evaluate,
 )
 from lazada_eligibility.claiming import evaluate_and_claim
+from lazada_eligibility.policies import lazada_cross_border
 from lazada_eligibility.registry import InMemoryRegistry, SqliteRegistry
 from lazada_eligibility.rules import any_store, platform_kind
 from lazada_eligibility.typing import EvidenceRegistry, TransactionalRegistry
@@ -395,9 +399,6 @@ class TestIssue13:
 
     def test_combined_stores_under_a_catalog_of_the_embedder(self):
         """Under a catalog whose namespace joins two platforms, the engine refuses the twin."""
-        from lazada_eligibility import evaluate
-        from lazada_eligibility.policies import lazada_cross_border
-
         mine = [
             Platform(id=p, name=p, kind=PlatformKind.CROSS_BORDER, family="my", namespace="my")
             for p in ("my-a", "my-b")
@@ -422,8 +423,6 @@ class TestIssue13:
 
     def test_combined_stores_claims_the_summed_stores(self, registry):
         """Under combined_stores the stores summed are claimed, a domestic one listed is not."""
-        from lazada_eligibility.policies import lazada_cross_border
-
         six = tuple(MonthlyTurnover(Month(2026, m), Money("600", "USD")) for m in (8, 9, 10))
         application = app(
             "APP-1",
@@ -441,6 +440,24 @@ class TestIssue13:
         assert [("amazon", "a1"), ("ebay", "best-shop")] == [
             (c.namespace, c.store_id) for c in registry.claims_of("APP-1")
         ]
+
+    def test_relied_on_is_in_the_json_and_reads_back(self, registry):
+        """relied_on is part of the decision's JSON and from_dict reads it back; holders are not."""
+        decision = evaluate_and_claim(
+            app("APP-1", store(PLAIN), store("B2", ())), as_of=AS_OF, registry=registry
+        )
+        data = json.loads(decision.to_json())
+        assert [{"platform": "Amazon US", "store_id": PLAIN}] == data["relied_on"]
+        assert "holders" not in data
+        assert decision == Decision.from_dict(data)
+
+    def test_ineligible_relies_on_nothing(self, registry):
+        """A decision that does not pass relies on no store, and its JSON has no relied_on."""
+        decision = evaluate_and_claim(
+            app("APP-1", store(PLAIN, SHORT)), as_of=AS_OF, registry=registry
+        )
+        assert () == decision.relied_on
+        assert "relied_on" not in decision.to_dict()
 
     def test_claim_listed_locks_every_store(self, registry):
         """claim='listed' claims every listed store, used or not."""
