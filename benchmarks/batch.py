@@ -83,7 +83,8 @@ def _store(rng: random.Random, i: int, k: int, applied: str, currency: str) -> d
     if rng.random() < 0.04:
         months.pop()  # October missing
     turnover = [{"month": m, "amount": _amount(rng, currency)} for m in months]
-    return {"platform": name, "store_id": f"S{i}-{k}", "category": category, "turnover": turnover}
+    # Digits: an id every platform accepts (AliExpress store numbers are digits).
+    return {"platform": name, "store_id": f"{i}0{k}", "category": category, "turnover": turnover}
 
 
 def generate(path: Path, n: int, seed: int = 2026) -> None:

@@ -146,7 +146,8 @@ def _store(
             records.append(MonthlyTurnover(month, rest, other))
         else:
             records.append(MonthlyTurnover(month, _amount(usd, currency)))
-    return Store(platform_text, f"S{index}-{rng.randint(1000, 9999)}", records, category=category)
+    # Digits: an id every platform accepts (AliExpress store numbers are digits).
+    return Store(platform_text, f"{index}0{rng.randint(1000, 9999)}", records, category=category)
 
 
 def workload(n: int = 100_000, seed: int = 2026) -> list[Application]:

@@ -133,7 +133,7 @@ def as_application(row: dict[str, str]) -> Application:
         MonthlyTurnover(month, Money(row[f"m{k}"], "USD"))
         for k, month in zip((1, 2, 3), MONTHS, strict=True)
     ]
-    store = Store(row["platform"], "S1", turnover, category=row["category"])
+    store = Store(row["platform"], "1", turnover, category=row["category"])  # digits: any platform
     return Application("Seller Co.", row["applied"], [store])
 
 

@@ -69,7 +69,7 @@ def corpus(n: int, seed: int = 8) -> list[dict[str, object]]:
                 }
                 for m in months
             ]
-            stores.append({"platform": rng.choice(PLATFORMS), "store_id": f"S{i}-{s}",
+            stores.append({"platform": rng.choice(PLATFORMS), "store_id": f"{i}0{s}",
                            "category": category, "turnover": turnover})  # fmt: skip
         records.append({"id": f"APP-{i:05d}", "applicant": f"Seller {i}", "category": category,
                         "stores": stores})  # fmt: skip

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import threading
 
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from lazada_eligibility import (
     DEFAULT_PLATFORMS,
     Application,
+    Decision,
     EvidenceAlreadyClaimed,
     Money,
     Month,
@@ -23,8 +25,10 @@ from lazada_eligibility import (
     Store,
     ValidationError,
     Verdict,
+    evaluate,
 )
 from lazada_eligibility.claiming import evaluate_and_claim
+from lazada_eligibility.policies import lazada_cross_border
 from lazada_eligibility.registry import InMemoryRegistry, SqliteRegistry
 from lazada_eligibility.rules import any_store, platform_kind
 from lazada_eligibility.typing import EvidenceRegistry, TransactionalRegistry
@@ -90,14 +94,16 @@ def registry(request, tmp_path):
 
 class TestEvaluateAndClaim:
     def test_eligible_application_is_claimed(self, registry):
-        """An eligible decision comes back with every store record claimed."""
+        """An eligible decision claims the store it relied on; a listed store without turnover stays free."""
         decision = evaluate_and_claim(
             app("APP-1", store("A1"), store("B2", ())), as_of=AS_OF, registry=registry
         )
         assert decision.eligible
-        assert [("amazon.com", "a1"), ("amazon.com", "b2")] == [
-            (c.platform, c.store_id) for c in registry.claims_of("APP-1")
+        assert (("Amazon US", "A1"),) == decision.relied_on
+        assert [("amazon", "a1")] == [
+            (c.namespace, c.store_id) for c in registry.claims_of("APP-1")
         ]
+        assert None is registry.holder("amazon.com", "b2")
 
     def test_second_application_is_refused(self, registry):
         """Another application over a held record fails with evidence.reused and claims nothing."""
@@ -106,9 +112,8 @@ class TestEvaluateAndClaim:
             app("APP-2", store("free"), store(" a1 ")), as_of=AS_OF, registry=registry
         )
         assert Verdict.FAIL == decision.verdict
-        assert [("evidence.reused", "APP-1")] == [
-            (r.code, r.facts["holder"]) for r in decision.reasons
-        ]
+        assert [("evidence.reused", {})] == [(r.code, r.facts) for r in decision.reasons]
+        assert ["APP-1"] == [c.application_id for c in decision.holders]
         assert [] == registry.claims_of("APP-2")
         assert None is registry.holder("amazon.com", "free")
 
@@ -159,7 +164,7 @@ class TestEvaluateAndClaim:
         assert [] == registry.claims_of("APP-2")
 
     def test_eligible_store_on_unknown_platform(self, registry):
-        """A policy that passes a store the registry cannot claim ends in a clear error."""
+        """Claiming every listed store, one the registry cannot claim ends in a clear error."""
         lenient = Policy(id="lenient", version="1", rule=any_store(platform_kind("cross-border")))
         with pytest.raises(ValidationError, match="unknown platform 'Unknown Bazaar'"):
             evaluate_and_claim(
@@ -167,8 +172,23 @@ class TestEvaluateAndClaim:
                 as_of=AS_OF,
                 registry=registry,
                 policy=lenient,
+                claim="listed",
             )
         assert [] == registry.claims_of("APP-1")
+
+    def test_unused_store_on_unknown_platform_is_left_alone(self, registry):
+        """By default only the qualifying store is claimed, so an unused unknown one is no error."""
+        lenient = Policy(id="lenient", version="1", rule=any_store(platform_kind("cross-border")))
+        decision = evaluate_and_claim(
+            app("APP-1", store("A1"), store("X", platform="Unknown Bazaar")),
+            as_of=AS_OF,
+            registry=registry,
+            policy=lenient,
+        )
+        assert decision.eligible
+        assert [("amazon", "a1")] == [
+            (c.namespace, c.store_id) for c in registry.claims_of("APP-1")
+        ]
 
     def test_uses_the_registry_catalog(self, tmp_path):
         """Without platforms=, decisions resolve platforms with the registry's own catalog."""
@@ -242,9 +262,8 @@ class TestOneUnit:
         assert not isinstance(registry, TransactionalRegistry)
         assert isinstance(registry, EvidenceRegistry)
         decision = evaluate_and_claim(app("APP-1", store("A1")), as_of=AS_OF, registry=registry)
-        assert [("evidence.reused", "RIVAL")] == [
-            (r.code, r.facts["holder"]) for r in decision.reasons
-        ]
+        assert ["evidence.reused"] == [r.code for r in decision.reasons]
+        assert ["RIVAL"] == [c.application_id for c in decision.holders]
         assert [] == registry.claims_of("APP-1")
 
     def test_racing_threads_one_winner_per_record(self, tmp_path):
@@ -268,3 +287,209 @@ class TestOneUnit:
         held = registry.claims()
         assert sorted(eligible) == sorted({c.application_id for c in held})
         assert 2 * len(eligible) == len(held)
+
+
+PLAIN = "A2X9K4PLMN7Q"
+# The ways issue 13 wrote one Amazon merchant token to claim it again.
+REWRITTEN = {
+    "zero-width space": "A2X9\u200bK4PLMN7Q",
+    "BOM": "A2X9\ufeffK4PLMN7Q",
+    "soft hyphen": "A2X9\u00adK4PLMN7Q",
+    "word joiner": "A2X9\u2060K4PLMN7Q",
+    "left-to-right mark": "A2X9\u200eK4PLMN7Q",
+    "NUL": "A2X9\x00K4PLMN7Q",
+    "Cyrillic look-alikes": "А2Х9К4РLМN7Q",  # noqa: RUF001
+    "space inside": "A2X9 K4PLMN7Q",
+    "seller page URL": "https://www.amazon.com/sp?seller=A2X9K4PLMN7Q",
+    "only a zero-width space": "\u200b",
+}
+
+
+def outcome_of(registry, application) -> str:
+    """'refused' when the application cannot be built or decided, else its verdict."""
+    try:
+        decision = evaluate_and_claim(application(), as_of=AS_OF, registry=registry)
+    except ValidationError:
+        return "refused"
+    return decision.verdict.value
+
+
+class TestIssue13:
+    """Each reproduction of issue 13, through the public API."""
+
+    @pytest.mark.parametrize("written", REWRITTEN.values(), ids=REWRITTEN.keys())
+    def test_one_amazon_store_is_claimed_once(self, registry, written):
+        """After one claim, every rewriting of the id is refused or decided not eligible."""
+        assert evaluate_and_claim(
+            app("APP-1", store(PLAIN)), as_of=AS_OF, registry=registry
+        ).eligible
+        found = outcome_of(registry, lambda: app("APP-2", store(written)))
+        assert found in {"refused", "fail"}
+        assert [] == registry.claims_of("APP-2")
+
+    def test_seller_url_is_refused_as_the_held_store(self, registry):
+        """The seller page URL names the held store: evidence.reused, not a new key."""
+        evaluate_and_claim(app("APP-1", store(PLAIN)), as_of=AS_OF, registry=registry)
+        decision = evaluate_and_claim(
+            app("APP-2", store(REWRITTEN["seller page URL"])), as_of=AS_OF, registry=registry
+        )
+        assert ["evidence.reused"] == [r.code for r in decision.reasons]
+
+    def test_holder_id_from_another_applicant_is_a_conflict(self, registry):
+        """Sending the holder's application id under another applicant is refused, naming no one."""
+        first = Application("Holder Co.", "mobiles", [store(PLAIN)], id="APP-1")
+        assert evaluate_and_claim(first, as_of=AS_OF, registry=registry).eligible
+        thief = Application("Thief Co.", "mobiles", [store(PLAIN)], id="APP-1")
+        decision = evaluate_and_claim(thief, as_of=AS_OF, registry=registry)
+        assert Verdict.FAIL == decision.verdict
+        seller_facing = decision.to_json() + decision.explain("en") + decision.explain("zh_CN")
+        seller_facing += "".join(decision.remediation("en"))
+        assert "Holder Co." not in seller_facing
+        assert [("APP-1", "Holder Co.")] == [
+            (c.application_id, c.applicant) for c in decision.holders
+        ]
+        assert ["Holder Co."] == [c.applicant for c in registry.claims_of("APP-1")]
+
+    @pytest.mark.parametrize("locale", ["en", "zh_CN", "ms", "th", "id", "vi", "fil"])
+    def test_refusal_never_names_the_holder(self, registry, locale):
+        """What the second seller sees names neither the holder's application id nor its company."""
+        first = Application("Holder Co.", "mobiles", [store(PLAIN)], id="HOLDER-7")
+        evaluate_and_claim(first, as_of=AS_OF, registry=registry)
+        second = Application("Other Co.", "mobiles", [store(PLAIN)], id="APP-2")
+        decision = evaluate_and_claim(second, as_of=AS_OF, registry=registry)
+        shown = (
+            decision.to_json() + decision.explain(locale) + "".join(decision.remediation(locale))
+        )
+        assert "evidence.reused" in decision.to_json()
+        assert "HOLDER-7" not in shown
+        assert "Holder Co." not in shown
+
+    def test_same_holder_claims_again(self, registry):
+        """The same id and applicant deciding again keep their claim."""
+        first = Application("Holder Co.", "mobiles", [store(PLAIN)], id="APP-1")
+        evaluate_and_claim(first, as_of=AS_OF, registry=registry)
+        assert evaluate_and_claim(first, as_of=AS_OF, registry=registry).eligible
+
+    @pytest.mark.parametrize(
+        ("claimed", "again"),
+        [
+            (("ebay.com", "best-shop"), ("ebay.co.uk", "best-shop")),
+            (("ebay.com", "best-shop"), ("ebay.de", "BEST-SHOP")),
+            (("amazon.co.uk", PLAIN), ("amazon.de", PLAIN)),
+        ],
+    )
+    def test_one_account_on_several_sites_is_claimed_once(self, registry, claimed, again):
+        """A store claimed on one site of a namespace is held on every site of it."""
+        platform, store_id = claimed
+        evaluate_and_claim(
+            app("APP-1", store(store_id, platform=platform)), as_of=AS_OF, registry=registry
+        )
+        platform, store_id = again
+        decision = evaluate_and_claim(
+            app("APP-2", store(store_id, platform=platform)), as_of=AS_OF, registry=registry
+        )
+        assert ["evidence.reused"] == [r.code for r in decision.reasons]
+
+    def test_combined_stores_never_sums_one_store_twice(self):
+        """One store listed as 'Amazon US'/A1 and 'amazon.com'/A1 is refused, not summed twice."""
+        six = tuple(MonthlyTurnover(Month(2026, m), Money("600", "USD")) for m in (8, 9, 10))
+        with pytest.raises(ValidationError, match="listed twice") as info:
+            app("APP-1", store("A1", six), store("A1", six, platform="amazon.com"))
+        assert ["stores[1]"] == [p.path for p in info.value.problems]
+
+    def test_combined_stores_under_a_catalog_of_the_embedder(self):
+        """Under a catalog whose namespace joins two platforms, the engine refuses the twin."""
+        mine = [
+            Platform(id=p, name=p, kind=PlatformKind.CROSS_BORDER, family="my", namespace="my")
+            for p in ("my-a", "my-b")
+        ]
+        catalog = DEFAULT_PLATFORMS.with_platforms(*mine)
+        six = tuple(MonthlyTurnover(Month(2026, m), Money("600", "USD")) for m in (8, 9, 10))
+        twins = app("APP-1", store("A1", six, platform="my-a"), store("a1", six, platform="my-b"))
+        with pytest.raises(ValidationError, match="listed twice"):
+            evaluate(
+                twins, as_of=AS_OF, policy=lazada_cross_border(stores="combined"), platforms=catalog
+            )
+
+    def test_listed_but_unused_store_stays_free(self, registry):
+        """A third party's store listed without turnover is not locked; its owner can use it."""
+        theirs = store("THEIRS1", ())
+        first = evaluate_and_claim(
+            app("APP-1", store(PLAIN), theirs), as_of=AS_OF, registry=registry
+        )
+        assert (("Amazon US", PLAIN),) == first.relied_on
+        owner = evaluate_and_claim(app("APP-2", store("THEIRS1")), as_of=AS_OF, registry=registry)
+        assert owner.eligible
+
+    def test_combined_stores_claims_the_summed_stores(self, registry):
+        """Under combined_stores the stores summed are claimed, a domestic one listed is not."""
+        six = tuple(MonthlyTurnover(Month(2026, m), Money("600", "USD")) for m in (8, 9, 10))
+        application = app(
+            "APP-1",
+            store("A1", six),
+            store("best-shop", six, platform="eBay"),
+            store("tb1", GOOD, platform="Taobao"),
+        )
+        decision = evaluate_and_claim(
+            application,
+            as_of=AS_OF,
+            registry=registry,
+            policy=lazada_cross_border(stores="combined"),
+        )
+        assert decision.eligible
+        assert [("amazon", "a1"), ("ebay", "best-shop")] == [
+            (c.namespace, c.store_id) for c in registry.claims_of("APP-1")
+        ]
+
+    def test_relied_on_is_in_the_json_and_reads_back(self, registry):
+        """relied_on is part of the decision's JSON and from_dict reads it back; holders are not."""
+        decision = evaluate_and_claim(
+            app("APP-1", store(PLAIN), store("B2", ())), as_of=AS_OF, registry=registry
+        )
+        data = json.loads(decision.to_json())
+        assert [{"platform": "Amazon US", "store_id": PLAIN}] == data["relied_on"]
+        assert "holders" not in data
+        assert decision == Decision.from_dict(data)
+
+    def test_ineligible_relies_on_nothing(self, registry):
+        """A decision that does not pass relies on no store, and its JSON has no relied_on."""
+        decision = evaluate_and_claim(
+            app("APP-1", store(PLAIN, SHORT)), as_of=AS_OF, registry=registry
+        )
+        assert () == decision.relied_on
+        assert "relied_on" not in decision.to_dict()
+
+    def test_claim_listed_locks_every_store(self, registry):
+        """claim='listed' claims every listed store, used or not."""
+        evaluate_and_claim(
+            app("APP-1", store(PLAIN), store("B2", ())),
+            as_of=AS_OF,
+            registry=registry,
+            claim="listed",
+        )
+        assert ["a2x9k4plmn7q", "b2"] == [c.store_id for c in registry.claims_of("APP-1")]
+
+    def test_claim_option_is_checked(self, registry):
+        """An unknown claim option is a clear error naming it."""
+        with pytest.raises(ValidationError, match="claim: expected 'used' or 'listed'"):
+            evaluate_and_claim(
+                app("APP-1", store(PLAIN)), as_of=AS_OF, registry=registry, claim="x"
+            )
+
+    @pytest.mark.parametrize(
+        "platform",
+        [
+            "https://taobao.com\\@amazon.com/shop/1",
+            "http://tmall.com\\@ebay.com/itm/1",
+            "https://detail.china.alibaba.com/offer/1.html",
+            "alibaba.com.cn",
+        ],
+    )
+    def test_domestic_urls_never_pass_as_cross_border(self, registry, platform):
+        """A URL a browser opens on a domestic site never resolves cross-border."""
+        found = DEFAULT_PLATFORMS.resolve(platform)
+        assert found is None or found.kind is PlatformKind.DOMESTIC
+        decision = evaluate_and_claim(
+            app("APP-1", store("1", platform=platform)), as_of=AS_OF, registry=registry
+        )
+        assert not decision.eligible

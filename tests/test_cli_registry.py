@@ -17,7 +17,7 @@ from lazada_eligibility.registry import RegistryBusyError, SqliteRegistry
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 ELIGIBLE = str(EXAMPLES / "eligible.json")  # APP-2026-0001, Amazon US store A2X9K4PLMN7Q
-STORE = "amazon.com/a2x9k4plmn7q"
+STORE = "amazon/a2x9k4plmn7q (claimed on amazon.com)"
 
 
 @pytest.fixture
@@ -51,7 +51,7 @@ class TestClaim:
         status, out = claim(db)
         assert 0 == status
         assert "Claimed 1 store record(s) for APP-2026-0001" in out
-        assert f"  {STORE}\n" in out
+        assert "  amazon/a2x9k4plmn7q (on amazon.com)\n" in out
         assert ["APP-2026-0001"] == [c.application_id for c in SqliteRegistry(db).claims()]
 
     def test_reused_record_is_refused(self, db, tmp_path):
@@ -174,9 +174,9 @@ class TestShow:
         status, out = run(
             "registry", "show", "--db", db, "--application", "APP-2026-0001", "--format", "json"
         )
-        assert (0, [STORE]) == (
+        assert (0, ["amazon/a2x9k4plmn7q on amazon.com"]) == (
             status,
-            [f"{c['platform']}/{c['store_id']}" for c in json.loads(out)],
+            [f"{c['namespace']}/{c['store_id']} on {c['platform']}" for c in json.loads(out)],
         )
         assert (0, "[]\n") == run(
             "registry", "show", "--db", db, "--application", "NONE", "--format", "json"
@@ -227,3 +227,179 @@ class TestRelease:
         """The registry command alone is a usage error."""
         assert 64 == run("registry")[0]
         assert "required" in capsys.readouterr().err
+
+
+def variant(tmp_path: Path, name: str, **changes: object) -> str:
+    """The eligible example as another application, with its first store changed."""
+    data = json.loads(Path(ELIGIBLE).read_text("utf-8"))
+    data["id"] = changes.pop("id", f"APP-{name}")
+    data["applicant"] = changes.pop("applicant", "Another Trading Co.")
+    extra = changes.pop("extra_stores", [])
+    data["stores"][0].update(changes)
+    data["stores"].extend(extra)
+    path = tmp_path / f"{name}.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    return str(path)
+
+
+def check(application: str, *more: str) -> tuple[int, str]:
+    return run("check", application, "--as-of", "2026-11-28", *more)
+
+
+class TestIssue13:
+    """Each reproduction of issue 13, through the command line."""
+
+    @pytest.mark.parametrize(
+        "store_id",
+        [
+            "A2X9\u200bK4PLMN7Q",
+            "A2X9\ufeffK4PLMN7Q",
+            "A2X9\u00adK4PLMN7Q",
+            "A2X9\u2060K4PLMN7Q",
+            "A2X9\u200eK4PLMN7Q",
+            "A2X9\x00K4PLMN7Q",
+            "А2Х9К4РLМN7Q",  # noqa: RUF001
+            "A2X9 K4PLMN7Q",
+            "https://www.amazon.com/sp?seller=A2X9K4PLMN7Q",
+            "\u200b",
+        ],
+    )
+    def test_rewritten_id_is_not_claimed_again(self, db, tmp_path, store_id):
+        """After the example is claimed, no rewriting of its store id is claimed again."""
+        assert 0 == claim(db)[0]
+        status, _ = claim(db, variant(tmp_path, "x", store_id=store_id))
+        assert status in {1, 65}
+        assert ["APP-2026-0001"] == [c.application_id for c in SqliteRegistry(db).claims()]
+
+    def test_another_applicant_with_the_holder_id_is_refused(self, db, tmp_path):
+        """The example's id under another applicant exits 1 and claims nothing."""
+        claim(db)
+        thief = variant(tmp_path, "thief", id="APP-2026-0001")
+        status, out = claim(db, thief)
+        assert 1 == status
+        assert ["Shenzhen Lianhe Trading Co., Ltd."] == [
+            c.applicant for c in SqliteRegistry(db).claims()
+        ]
+        assert "Already held (operator view):" in out  # registry commands are operator-facing
+
+    def test_check_names_no_holder(self, db, tmp_path):
+        """A seller's check against the registry says the record is used, naming no holder."""
+        claim(db)
+        for fmt in ("text", "json"):
+            status, out = check(rival(tmp_path), "--registry", db, "--format", fmt)
+            assert 1 == status
+            assert "evidence.reused" in out or "already used" in out
+            assert "APP-2026-0001" not in out
+            assert "Shenzhen Lianhe" not in out
+
+    def test_check_with_registry_claims_nothing(self, db):
+        """Check --registry reads the registry and never claims."""
+        SqliteRegistry(db).close()
+        assert 0 == check(ELIGIBLE, "--registry", db)[0]
+        assert [] == SqliteRegistry(db).claims()
+
+    def test_check_with_missing_registry(self, tmp_path):
+        """Check --registry of a missing file exits 66 naming it, creating nothing."""
+        missing = tmp_path / "none.db"
+        assert 66 == check(ELIGIBLE, "--registry", str(missing))[0]
+        assert not missing.exists()
+
+    def test_check_with_damaged_registry(self, tmp_path, capsys):
+        """Check --registry of a file that is not a registry exits 66 naming it."""
+        bad = tmp_path / "bad.db"
+        bad.write_bytes(b"no database here" * 64)
+        assert 66 == check(ELIGIBLE, "--registry", str(bad))[0]
+        assert f"{bad}: not an SQLite database" in capsys.readouterr().err
+
+    @pytest.mark.parametrize(
+        ("platform", "store_id"),
+        [("ebay.com", "best-shop"), ("ebay.co.uk", "best-shop"), ("ebay.de", "BEST-SHOP")],
+    )
+    def test_one_ebay_account_on_several_sites(self, db, tmp_path, platform, store_id):
+        """An eBay account claimed on one site is refused on every other."""
+        first = variant(tmp_path, "first", platform="ebay.com", store_id="best-shop")
+        assert 0 == claim(db, first)[0]
+        again = variant(tmp_path, "again", platform=platform, store_id=store_id)
+        assert 1 == claim(db, again)[0]
+
+    def test_one_amazon_token_on_two_marketplaces(self, db, tmp_path):
+        """A merchant token claimed on amazon.co.uk is refused on amazon.de."""
+        assert 0 == claim(db, variant(tmp_path, "uk", platform="amazon.co.uk"))[0]
+        assert 1 == claim(db, variant(tmp_path, "de", platform="amazon.de"))[0]
+
+    def test_one_store_listed_twice_is_refused(self, tmp_path):
+        """The example's store listed again as amazon.com exits 65 naming the twin."""
+        data = json.loads(Path(ELIGIBLE).read_text("utf-8"))
+        twin = {**data["stores"][0], "platform": "amazon.com"}
+        path = variant(tmp_path, "twin", extra_stores=[twin])
+        status, _ = check(path)
+        assert 65 == status
+
+    def test_listed_store_stays_free(self, db, tmp_path):
+        """A third party's store the example merely lists stays free for its owner."""
+        listed = {"platform": "eBay", "store_id": "their-shop", "turnover": []}
+        mine = variant(tmp_path, "mine", id="APP-1", extra_stores=[listed])
+        assert 0 == claim(db, mine)[0]
+        owner = variant(tmp_path, "owner", platform="eBay", store_id="their-shop")
+        assert 0 == claim(db, owner)[0]
+
+    @pytest.mark.parametrize(
+        "platform",
+        [
+            "https://taobao.com\\@amazon.com/shop/1",
+            "http://tmall.com\\@ebay.com/itm/1",
+            "detail.china.alibaba.com",
+        ],
+    )
+    def test_domestic_urls_are_not_cross_border(self, tmp_path, platform):
+        """A store whose platform URL a browser opens on a domestic site is not eligible."""
+        status, _ = check(variant(tmp_path, "url", platform=platform))
+        assert status in {1, 2}
+
+
+class TestReadOnlyCommands:
+    def test_show_opens_read_only(self, db, monkeypatch):
+        """Registry show reads the file without opening it for writing."""
+        claim(db)
+        opened = []
+        real = SqliteRegistry.__init__
+
+        def spy(self, path, **options):
+            opened.append(options.get("read_only", False))
+            real(self, path, **options)
+
+        monkeypatch.setattr(SqliteRegistry, "__init__", spy)
+        status, out = run("registry", "show", "--db", db)
+        assert 0 == status
+        assert [True] == opened
+        assert "amazon/a2x9k4plmn7q" in out
+
+    @pytest.mark.parametrize("command", ["check", "batch"])
+    def test_check_and_batch_open_read_only(self, db, tmp_path, monkeypatch, command):
+        """The check and batch commands open --registry without write access."""
+        claim(db)
+        opened = []
+        real = SqliteRegistry.__init__
+
+        def spy(self, path, **options):
+            opened.append(options.get("read_only", False))
+            real(self, path, **options)
+
+        monkeypatch.setattr(SqliteRegistry, "__init__", spy)
+        if command == "check":
+            status, _ = check(rival(tmp_path), "--registry", db)
+        else:
+            lines = tmp_path / "in.jsonl"
+            lines.write_text(Path(rival(tmp_path)).read_text("utf-8").replace("\n", " ") + "\n")
+            status, out = run("batch", str(lines), "--registry", db, "--as-of", "2026-11-28")
+            assert [False] == [json.loads(x)["eligible"] for x in out.splitlines()]
+        assert status in {0, 1}
+        assert opened
+        assert all(opened)
+
+    def test_show_on_an_old_file_says_how_to_upgrade(self, tmp_path, capsys):
+        """Registry show on a schema 1 file exits 66 with the way to upgrade it."""
+        old = tmp_path / "v1.db"
+        old.write_bytes((Path(__file__).parent / "fixtures" / "registry-v1.db").read_bytes())
+        assert 66 == run("registry", "show", "--db", str(old))[0]
+        assert "open it once for writing" in capsys.readouterr().err

@@ -24,7 +24,7 @@ RAISED = lazada_cross_border(minimum=Money("1500", "USD"), version="2026.12")
 def application(app_id: str, *amounts: str, platform: str = "Amazon US") -> Application:
     """Return an application with one mobiles store and these amounts for Aug-Oct 2026."""
     turnover = [MonthlyTurnover(Month(2026, 8 + i), Money(a, "USD")) for i, a in enumerate(amounts)]
-    store = Store(platform, f"S-{app_id}", turnover, category="mobiles")
+    store = Store(platform, f"S{app_id}", turnover, category="mobiles")
     return Application("Seller Co.", "mobiles", [store], id=app_id)
 
 
@@ -146,7 +146,7 @@ class TestPolicyDiff:
                         {
                             "code": "turnover.below-minimum",
                             "rule": "min_turnover",
-                            "subject": f"month 2026-{m} of amazon.com/S-middling",
+                            "subject": f"month 2026-{m} of amazon.com/Smiddling",
                         }
                         for m in ("08", "10")
                     ],

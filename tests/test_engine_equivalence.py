@@ -81,8 +81,9 @@ class Registry:
             return None
         at = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
         return Claim(
-            platform=platform,
+            namespace=platform,
             store_id=store_id,
+            platform=platform,
             application_id="APP-0",
             applicant="Other Co.",
             claimed_at=at,
@@ -165,7 +166,7 @@ EDGES = (
             store("JD", "s1", FULL),
             store("Unknown Bazaar", "s2", FULL),
             store("eBay", "s3", {8: "1200", 9: "999.99"}),
-            store("AliExpress", "s4", FULL, "skincare"),
+            store("AliExpress", "4", FULL, "skincare"),  # store numbers are digits
             store("Temu", "s5", FULL, "no-such-category"),
             store("Etsy", "s6", {}, None),
             store("Etsy", "s7", {}, "tablets"),
@@ -210,7 +211,7 @@ def random_corpus(n: int = 300, seed: int = 7) -> list[Application]:
                 if rng.random() < 0.2:
                     other = rng.choice([c for c in categories if c not in {category, None}])
                     records.append(MonthlyTurnover(Month(2026, month), amount, other))
-            stores.append(Store(rng.choice(platforms), f"s{k}", records, category=category))
+            stores.append(Store(rng.choice(platforms), f"{k}", records, category=category))
         applied = rng.choice(("mobiles", "laptops", "skincare", "no-such-category"))
         apps.append(Application("Seller Co.", applied, stores, id=f"APP-{i}"))
     return apps

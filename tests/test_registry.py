@@ -25,6 +25,7 @@ from lazada_eligibility import (
     Application,
     EvidenceAlreadyClaimed,
     Store,
+    StoreIdentity,
     ValidationError,
 )
 from lazada_eligibility import _sqlite_registry as sql
@@ -78,20 +79,27 @@ class TestClaim:
     def test_str_names_store_and_holder(self):
         """A claim reads as the store, the holding application and the applicant."""
         claim = Claim(
-            platform="ebay.com",
+            namespace="ebay",
             store_id="shop",
+            platform="ebay.com",
             application_id="A",
             applicant="S",
             claimed_at=T0,
         )
-        assert "ebay.com/shop is held by application 'A' (S)" == str(claim)
+        assert "ebay/shop (claimed on ebay.com) is held by application 'A' (S)" == str(claim)
 
     def test_to_dict(self):
         """to_dict gives JSON-ready text, the time in ISO 8601."""
         claim = Claim(
-            platform="ebay.com", store_id="shop", application_id="A", applicant="S", claimed_at=T0
+            namespace="ebay",
+            store_id="shop",
+            platform="ebay.com",
+            application_id="A",
+            applicant="S",
+            claimed_at=T0,
         )
         assert {
+            "namespace": "ebay",
             "platform": "ebay.com",
             "store_id": "shop",
             "application_id": "A",
@@ -125,7 +133,9 @@ class TestNormalisation:
 
     def test_case_sensitive_platform_keeps_case(self, tmp_path):
         """On a platform whose store ids are case sensitive, ABC and abc are two stores."""
-        shop = attrs.evolve(DEFAULT_PLATFORMS.get("ebay.com"), store_id_case_sensitive=True)
+        shop = attrs.evolve(
+            DEFAULT_PLATFORMS.get("ebay.com"), store_id_case_sensitive=True, namespace="ebay.com"
+        )
         catalog = DEFAULT_PLATFORMS.with_platforms(shop)
         for registry in (
             InMemoryRegistry(platforms=catalog),
@@ -136,9 +146,13 @@ class TestNormalisation:
             assert ["APP-1", "APP-2"] == [c.application_id for c in registry.claims()]
 
     def test_two_spellings_of_one_store_claim_it_once(self, registry):
-        """An application naming one store twice, spelled two ways, claims it once."""
-        claims = registry.claim(app("APP-1", ("Amazon US", "x"), ("amazon.com", "X")))
-        assert [("amazon.com", "x")] == [(c.platform, c.store_id) for c in claims]
+        """One store spelled two ways, on two sites of one namespace, is one claim."""
+        first = registry.claim(app("APP-1", ("Amazon US", "x")))
+        again = registry.claim(app("APP-1", ("amazon.de", "https://www.amazon.de/s?me=X")))
+        assert first == again
+        assert [("amazon", "x", "amazon.com")] == [
+            (c.namespace, c.store_id, c.platform) for c in registry.claims()
+        ]
 
     def test_unknown_platform_cannot_be_claimed(self, registry):
         """A store on an unknown platform is a clear error, and nothing is claimed."""
@@ -170,7 +184,9 @@ class TestNormalisation:
     def test_claim_keys_with_a_catalog(self):
         """claim_keys resolves with the catalog it is given."""
         catalog = DEFAULT_PLATFORMS.without("ebay.com")
-        assert [("amazon.com", "x")] == claim_keys(app("A", ("Amazon US", "X")), platforms=catalog)
+        assert [StoreIdentity("amazon", "x")] == claim_keys(
+            app("A", ("Amazon US", "X")), platforms=catalog
+        )
         with pytest.raises(ValidationError, match="unknown platform 'eBay'"):
             claim_keys(app("A", ("eBay", "x")), platforms=catalog)
 
@@ -196,13 +212,13 @@ class TestClaiming:
         registry.claim(app("APP-2", ("Amazon US", "b"), applicant="Other Co."))
         with pytest.raises(EvidenceAlreadyClaimed) as info:
             registry.claim(app("APP-3", ("Amazon US", "b"), ("eBay", "free"), ("eBay", "a")))
-        assert [("amazon.com", "b", "APP-2"), ("ebay.com", "a", "APP-1")] == [
-            (c.platform, c.store_id, c.application_id) for c in info.value.conflicts
+        assert [("amazon", "b", "APP-2"), ("ebay", "a", "APP-1")] == [
+            (c.namespace, c.store_id, c.application_id) for c in info.value.conflicts
         ]
         assert (
             "application 'APP-3' cannot claim store records already used: "
-            "amazon.com/b is held by application 'APP-2' (Other Co.); "
-            "ebay.com/a is held by application 'APP-1' (Seller Co.)"
+            "amazon/b (claimed on amazon.com) is held by application 'APP-2' (Other Co.); "
+            "ebay/a (claimed on ebay.com) is held by application 'APP-1' (Seller Co.)"
         ) == str(info.value)
 
     def test_error_pickles(self, registry):
@@ -443,8 +459,9 @@ class TestSqliteStorage:
         conn = connect(registry.path)
         with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
             conn.execute(
-                "INSERT INTO claims (platform, store_id, application_id, applicant, claimed_at)"
-                " VALUES ('ebay.com', 'a', 'APP-2', 'x', '2026-01-01T00:00:00+00:00')"
+                "INSERT INTO claims (namespace, store_id, platform, application_id, applicant,"
+                " claimed_at) VALUES ('ebay', 'a', 'ebay.de', 'APP-2', 'x', "
+                "'2026-01-01T00:00:00+00:00')"
             )
 
     def test_constraint_backs_the_check(self, tmp_path, monkeypatch):
@@ -550,7 +567,7 @@ class TestSqliteFiles:
         conn = connect(path)
         conn.execute("PRAGMA user_version = 99")
         conn.close()
-        with pytest.raises(RegistryError, match="schema version 99 is newer than 1"):
+        with pytest.raises(RegistryError, match="schema version 99 is newer than 2"):
             SqliteRegistry(path)
 
     def test_migration_path(self, connect, tmp_path, monkeypatch):
@@ -561,7 +578,7 @@ class TestSqliteFiles:
         monkeypatch.setattr(sql, "MIGRATIONS", (*sql.MIGRATIONS, step))
         registry = SqliteRegistry(path)
         conn = connect(path)
-        assert 2 == conn.execute("PRAGMA user_version").fetchone()[0]
+        assert 3 == conn.execute("PRAGMA user_version").fetchone()[0]
         assert "market" in [r[1] for r in conn.execute("PRAGMA table_info(claims)")]
         assert T0 == registry.holder("eBay", "a").claimed_at
 
@@ -571,10 +588,10 @@ class TestSqliteFiles:
         SqliteRegistry(path).claim(app("APP-1", ("eBay", "a")))
         step = ("ALTER TABLE claims ADD COLUMN market TEXT", "CREATE TABLE claims (x)")
         monkeypatch.setattr(sql, "MIGRATIONS", (*sql.MIGRATIONS, step))
-        with pytest.raises(RegistryError, match="cannot bring the registry to schema version 2"):
+        with pytest.raises(RegistryError, match="cannot bring the registry to schema version 3"):
             SqliteRegistry(path)
         conn = connect(path)
-        assert 1 == conn.execute("PRAGMA user_version").fetchone()[0]
+        assert 2 == conn.execute("PRAGMA user_version").fetchone()[0]
         assert "market" not in [r[1] for r in conn.execute("PRAGMA table_info(claims)")]
 
 
@@ -648,6 +665,11 @@ APP_IDS = ("A", "B", "C")
 SPELLINGS = ("Amazon US", "amazon.com", "https://www.amazon.com/sp?seller=X", "eBay", "ebay.de")
 
 
+def _one_store(pair: tuple[str, str]) -> object:
+    # One store once: an application refuses one identity written twice.
+    return DEFAULT_PLATFORMS.identity(*pair) or (pair[0].casefold(), pair[1].strip().casefold())
+
+
 @st.composite
 def claimants(draw: st.DrawFn) -> Application:
     """Applications over a few stores spelled many ways, some on unknown platforms."""
@@ -657,7 +679,7 @@ def claimants(draw: st.DrawFn) -> Application:
         st.lists(
             st.tuples(platforms, ids),
             max_size=3,
-            unique_by=lambda p: (p[0].strip().casefold(), p[1].strip().casefold()),
+            unique_by=_one_store,
         )
     )
     return app(
@@ -745,3 +767,156 @@ SameAnswers.TestCase.settings = settings(
 
 class TestSameAnswers(SameAnswers.TestCase):
     """Any sequence of claims and releases gives the same answers on both registries."""
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+class TestIdentityMigration:
+    """Files written by 0.1 (schema 1) move to identity keys (schema 2)."""
+
+    def copy(self, tmp_path, name):
+        target = tmp_path / name
+        target.write_bytes((FIXTURES / name).read_bytes())
+        return target
+
+    def test_a_file_of_the_previous_release_is_migrated(self, connect, tmp_path):
+        """Every claim keeps its holder and time, keyed on its identity; one holder's twins merge."""
+        registry = SqliteRegistry(self.copy(tmp_path, "registry-v1.db"))
+        assert [
+            ("aliexpress", "1101234567", "aliexpress.com", "APP-2", "B Co."),
+            ("amazon", "a2x9k4plmn7q", "amazon.com", "APP-1", "A Co."),
+            ("ebay", "best-shop", "ebay.com", "APP-1", "A Co."),
+            ("ebay", "twin-shop", "ebay.com", "APP-3", "C Co."),
+        ] == [
+            (c.namespace, c.store_id, c.platform, c.application_id, c.applicant)
+            for c in registry.claims()
+        ]
+        assert dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC) == registry.claims()[1].claimed_at
+        assert "APP-1" == registry.holder("ebay.de", "BEST-SHOP").application_id
+        conn = connect(registry.path)
+        assert 2 == conn.execute("PRAGMA user_version").fetchone()[0]
+        with pytest.raises(EvidenceAlreadyClaimed):
+            registry.claim(app("APP-9", ("amazon.de", "A2X9K4PLMN7Q")))
+
+    def test_collapsing_claims_are_reported_not_dropped(self, connect, tmp_path):
+        """Two holders of one identity stop the migration, both named, the file unchanged."""
+        path = self.copy(tmp_path, "registry-v1-collision.db")
+        conn = connect(path)
+        before = conn.execute("SELECT * FROM claims ORDER BY platform").fetchall()
+        conn.close()
+        with pytest.raises(RegistryError) as info:
+            SqliteRegistry(path)
+        message = str(info.value)
+        assert str(path) in message
+        assert "ebay.de/best-shop (application 'APP-2', B Co.)" in message
+        assert "ebay.com/best-shop (application 'APP-1', A Co.)" in message
+        conn = connect(path)
+        assert 1 == conn.execute("PRAGMA user_version").fetchone()[0]
+        assert before == conn.execute("SELECT * FROM claims ORDER BY platform").fetchall()
+        assert 2 == len(before)
+
+    def test_an_id_the_catalog_now_refuses_keeps_its_key(self, connect, tmp_path):
+        """A claim of 0.1 on an id now refused (a zero-width space in it) is kept, not dropped."""
+        path = self.copy(tmp_path, "registry-v1.db")
+        conn = connect(path)
+        conn.execute(
+            "INSERT INTO claims (platform, store_id, application_id, applicant, claimed_at)"
+            " VALUES ('amazon.com', 'a2x9\u200bk4', 'APP-9', 'Z Co.', '2026-11-02T09:00:00+00:00')"
+        )
+        conn.commit()
+        conn.close()
+        registry = SqliteRegistry(path)
+        assert [("amazon.com", "a2x9\u200bk4")] == [
+            (c.namespace, c.store_id) for c in registry.claims_of("APP-9")
+        ]
+
+    def test_keys_under_the_registry_catalog(self, tmp_path):
+        """A catalog stricter than the default refuses, by path, an id it does not accept."""
+        strict = attrs.evolve(DEFAULT_PLATFORMS.get("etsy.com"), store_id_pattern="[0-9]+")
+        registry = InMemoryRegistry(platforms=DEFAULT_PLATFORMS.with_platforms(strict))
+        with pytest.raises(ValidationError) as info:
+            registry.claim(app("APP-1", ("Etsy", "shop")))
+        assert ["stores[0].store_id"] == [p.path for p in info.value.problems]
+
+
+class TestReadOnly:
+    def test_empty_file_is_not_a_registry(self, tmp_path):
+        """An empty file opened read-only is said not to be a registry."""
+        path = tmp_path / "c.db"
+        path.write_bytes(b"")
+        with pytest.raises(RegistryError, match="not an evidence registry: it is empty"):
+            SqliteRegistry(path, read_only=True)
+
+    def test_reads_without_writing(self, tmp_path):
+        """A read-only registry answers holder, claims and claims_of."""
+        path = tmp_path / "c.db"
+        with SqliteRegistry(path) as writer:
+            writer.claim(app("APP-1", ("eBay", "x")))
+        with SqliteRegistry(path, read_only=True) as reader:
+            assert reader.read_only
+            assert "APP-1" == reader.holder("ebay.de", "X").application_id
+            assert ["APP-1"] == [c.application_id for c in reader.claims()]
+            assert 1 == len(reader.claims_of("APP-1"))
+
+    @pytest.mark.parametrize(
+        "call",
+        [
+            lambda r: r.claim(app("APP-2", ("eBay", "y"))),
+            lambda r: r.release("APP-1"),
+            lambda r: r.transaction().__enter__(),
+        ],
+        ids=["claim", "release", "transaction"],
+    )
+    def test_writes_are_refused(self, tmp_path, call):
+        """Claiming, releasing or a write transaction on a read-only registry is a RegistryError."""
+        path = tmp_path / "c.db"
+        SqliteRegistry(path).close()
+        with (
+            SqliteRegistry(path, read_only=True) as reader,
+            pytest.raises(RegistryError, match="read-only"),
+        ):
+            call(reader)
+
+    def test_missing_file_is_not_created(self, tmp_path):
+        """Opening a missing file read-only is an error and creates nothing."""
+        with pytest.raises(RegistryError, match="cannot open"):
+            SqliteRegistry(tmp_path / "none.db", read_only=True)
+        assert [] == list(tmp_path.iterdir())
+
+    def test_old_schema_asks_for_an_upgrade(self, tmp_path):
+        """A file of schema 1 opened read-only says how to upgrade it, and is left alone."""
+        path = tmp_path / "v1.db"
+        path.write_bytes((FIXTURES / "registry-v1.db").read_bytes())
+        with pytest.raises(RegistryError, match="schema version 1, not 2"):
+            SqliteRegistry(path, read_only=True)
+
+    def test_pickled_reader_stays_read_only(self, tmp_path):
+        """A read-only registry sent to a worker process opens read-only there too."""
+        path = tmp_path / "c.db"
+        SqliteRegistry(path).close()
+        copy = pickle.loads(pickle.dumps(SqliteRegistry(path, read_only=True)))
+        assert copy.read_only
+
+
+class TestDamagedFile:
+    def test_not_a_database(self, tmp_path):
+        """A file that is not SQLite is a RegistryError naming it."""
+        path = tmp_path / "c.db"
+        path.write_bytes(b"not a database at all" * 100)
+        for read_only in (False, True):
+            with pytest.raises(RegistryError, match=f"{path}: not an SQLite database"):
+                SqliteRegistry(path, read_only=read_only)
+
+    def test_damaged_pages(self, tmp_path):
+        """A registry whose pages are damaged is a RegistryError naming the file, not sqlite3's."""
+        path = tmp_path / "c.db"
+        with SqliteRegistry(path) as registry:
+            registry.claim(app("APP-1", *[("eBay", f"s{i}") for i in range(300)]))
+        data = bytearray(path.read_bytes())
+        page = 4096
+        data[page : 3 * page] = b"\xff" * (2 * page)
+        path.write_bytes(bytes(data))
+        with pytest.raises(RegistryError, match=str(path)) as info:
+            SqliteRegistry(path).claims()
+        assert not isinstance(info.value, sqlite3.Error)

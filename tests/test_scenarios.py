@@ -68,7 +68,8 @@ class FakeRegistry:
         app_id = self.held.get((platform, store_id))
         if app_id is None:
             return None
-        return Claim(platform=platform, store_id=store_id, application_id=app_id, applicant="X",
+        return Claim(namespace=platform.partition(".")[0], store_id=store_id, platform=platform,
+                     application_id=app_id, applicant="Seller Co.",
                      claimed_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))  # fmt: skip
 
 
@@ -238,7 +239,8 @@ class TestEvidence:
         d = evaluate(app(store()), as_of=AS_OF, registry=registry)
         assert Verdict.FAIL == d.verdict
         assert ["evidence.reused"] == codes(d)
-        assert "APP-0" == d.reasons[0].facts["holder"]
+        assert {} == d.reasons[0].facts  # the holder is operator-facing only
+        assert ["APP-0"] == [c.application_id for c in d.holders]
         assert () == d.caveats
 
     def test_held_by_the_same_application_passes(self):

@@ -29,6 +29,7 @@ from .exceptions import (
     UnknownCategoryError,
     ValidationError,
 )
+from .identity import MAX_STORE_ID_LENGTH, StoreIdentity, canonical_store_id
 from .models import MARKETS, Application, MonthlyTurnover, Store
 from .money import Money, RateTable
 from .periods import Month, review_window
@@ -57,6 +58,7 @@ __all__ = [
     "LAZADA_CATEGORIES",
     "LAZADA_CROSS_BORDER",
     "MARKETS",
+    "MAX_STORE_ID_LENGTH",
     "Application",
     "Category",
     "CategoryMap",
@@ -90,11 +92,13 @@ __all__ = [
     "Remedy",
     "SqliteRegistry",
     "Store",
+    "StoreIdentity",
     "TransactionalRegistry",
     "UnknownCategoryError",
     "ValidationError",
     "Verdict",
     "__version__",
+    "canonical_store_id",
     "claim_keys",
     "dump_policy",
     "earliest_eligible",

@@ -283,6 +283,6 @@ def _open_registry(path: str | None) -> Any:  # noqa: ANN401 -- a SqliteRegistry
     except ImportError:  # pragma: no cover -- a build without the SQLite registry
         raise CliError("--registry: this build has no SQLite registry", EXIT_USAGE) from None
     try:
-        return SqliteRegistry(path)
+        return SqliteRegistry(path, read_only=True)  # batch only checks: never writes the file
     except EligibilityError as e:
         raise CliError(str(e), EXIT_NOINPUT) from None  # the registry names the file

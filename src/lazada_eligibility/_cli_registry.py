@@ -38,11 +38,11 @@ EXIT_TEMPFAIL: Final = 75
 
 
 @contextmanager
-def _registry(path: str, *, must_exist: bool) -> Iterator[SqliteRegistry]:
+def _registry(path: str, *, must_exist: bool, read_only: bool = False) -> Iterator[SqliteRegistry]:
     if must_exist and not Path(path).is_file():
         raise CliError(f"{path}: no such registry file", EXIT_NOINPUT)
     try:
-        with SqliteRegistry(path) as registry:
+        with SqliteRegistry(path, read_only=read_only) as registry:
             yield registry
     except RegistryBusyError as e:
         raise CliError(str(e), EXIT_TEMPFAIL) from None
@@ -76,19 +76,39 @@ def _claim(args: argparse.Namespace, out: TextIO) -> int:
                 raise
             raise CliError(f"{args.application}: {e}", EXIT_DATAERR) from None
         claims = registry.claims_of(str(application.id)) if decision.eligible else []
+    # Operator-facing output: unlike the decision, it names who holds what.
     if args.format == "json":
-        document = {"decision": decision.to_dict(), "claims": [c.to_dict() for c in claims]}
+        document = {
+            "decision": decision.to_dict(),
+            "claims": [c.to_dict() for c in claims],
+            "holders": [c.to_dict() for c in decision.holders],
+        }
         out.write(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
     else:
         out.write(decision.explain(args.locale) + "\n")
         if claims:
             out.write(f"Claimed {len(claims)} store record(s) for {application.id} in {args.db}:\n")
-            out.writelines(f"  {c.platform}/{c.store_id}\n" for c in claims)
+            out.writelines(f"  {c.namespace}/{c.store_id} (on {c.platform})\n" for c in claims)
+        if decision.holders:
+            out.write("Already held (operator view):\n")
+            out.writelines(f"  {c}\n" for c in decision.holders)
     return VERDICT_EXIT[decision.verdict]
 
 
+def open_read_only(path: str) -> SqliteRegistry:
+    """
+    Open a registry file only to read, for commands that check reuse and claim nothing.
+    """
+    if not Path(path).is_file():
+        raise CliError(f"{path}: no such registry file", EXIT_NOINPUT)
+    try:
+        return SqliteRegistry(path, read_only=True)
+    except RegistryError as e:
+        raise CliError(str(e), EXIT_NOINPUT) from None
+
+
 def _show(args: argparse.Namespace, out: TextIO) -> int:
-    with _registry(args.db, must_exist=True) as registry:
+    with _registry(args.db, must_exist=True, read_only=True) as registry:
         if args.application is not None:
             claims = registry.claims_of(args.application)
             empty = f"application {args.application!r} holds no store records"

@@ -412,7 +412,7 @@ _builtin(
     subject="the application",
     codes={
         "evidence.unused": "pass: no store is held by another application",
-        "evidence.reused": "fail: a store is held by another application (fact: holder)",
+        "evidence.reused": "fail: a store is held by another holder (who, only in Decision.holders)",
         "evidence.unverified": "review: a store on an unknown platform cannot be looked up",
         "evidence.unchecked": "pass, as a caveat: no evidence registry was given",
         "platform.unknown": "review, for one store: its platform is unknown",

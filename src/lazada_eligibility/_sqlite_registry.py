@@ -17,6 +17,7 @@ import time
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from os import PathLike
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from .exceptions import EligibilityError, ValidationError
@@ -30,13 +31,21 @@ Row = dict[str, Any]
 DEFAULT_BUSY_TIMEOUT: Final = 30.0
 _SQLITE_BUSY: Final = 5
 _SQLITE_LOCKED: Final = 6
+_SQLITE_CORRUPT: Final = 11
 _SQLITE_NOTADB: Final = 26
+_SQLITE_READONLY: Final = 8
 _MAX_PAUSE: Final = 0.05
-_COLUMNS: Final = "platform, store_id, application_id, applicant, claimed_at"
+_COLUMNS: Final = "namespace, store_id, platform, application_id, applicant, claimed_at"
+_AUDIT: Final = "policy_id, policy_version, policy_digest, decided_as_of"
+
+#: Turns a stored (platform, store_id) into its (namespace, canonical id)
+#: under the registry's catalog; raises ValidationError when it cannot.
+Rekey = Callable[[str, str], tuple[str, str]]
 
 # MIGRATIONS[n] upgrades a file from schema version n to n + 1; the current
 # version is len(MIGRATIONS). Append a step for every change; never edit one,
-# files in the field were made by it.
+# files in the field were made by it. A step is SQL statements, or the name
+# of a Python step (below) for what SQL alone cannot do.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
         # 0 -> 1: the first layout. The UNIQUE constraint is the guarantee:
@@ -57,7 +66,73 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """,
         "CREATE INDEX claims_by_application ON claims (application_id)",
     ),
+    (
+        # 1 -> 2: store identity. A claim is keyed on the account namespace
+        # and the canonical store id, so one account on two eBay sites, or an
+        # id written two ways, is one record; the platform it was claimed on
+        # stays for the operator.
+        "python:identity-keys",
+    ),
 )
+
+_V2_TABLE: Final = """
+CREATE TABLE claims (
+    namespace TEXT NOT NULL,
+    store_id TEXT NOT NULL,
+    platform TEXT NOT NULL,
+    application_id TEXT NOT NULL,
+    applicant TEXT NOT NULL,
+    claimed_at TEXT NOT NULL,
+    policy_id TEXT,
+    policy_version TEXT,
+    policy_digest TEXT,
+    decided_as_of TEXT,
+    CONSTRAINT one_holder_per_store UNIQUE (namespace, store_id)
+)
+"""
+
+
+class MigrationConflict(Exception):  # noqa: N818 -- becomes a RegistryError with the path
+    """
+    Two claims of different holders collapse to one identity.
+    """
+
+
+def _identity_keys(conn: sqlite3.Connection, rekey: Rekey) -> None:
+    # Re-key every claim. Two claims that become one identity are one record
+    # held twice: when one application (same id and applicant) holds both,
+    # the earlier claim stays; when two holders do, nothing is changed and
+    # both are reported, for an operator to decide which holder keeps it.
+    rows = conn.execute(
+        "SELECT platform, store_id, application_id, applicant, claimed_at, "  # noqa: S608 -- constant
+        f"{_AUDIT} FROM claims ORDER BY claimed_at, platform, store_id"
+    ).fetchall()
+    kept: dict[tuple[str, str], tuple[Any, ...]] = {}
+    conflicts: list[str] = []
+    for row in rows:
+        platform, store_id, application_id, applicant = row[:4]
+        try:
+            key = rekey(platform, store_id)
+        except Exception:  # noqa: BLE001 -- an id the catalog now refuses keeps its old key
+            key = (platform, store_id)
+        first = kept.setdefault(key, row)
+        if first is not row and (first[2], first[3]) != (application_id, applicant):
+            conflicts.append(
+                f"{platform}/{store_id} (application {application_id!r}, {applicant}) and "
+                f"{first[0]}/{first[1]} (application {first[2]!r}, {first[3]}) are one store, "
+                f"{key[0]}/{key[1]}"
+            )
+    if conflicts:
+        raise MigrationConflict("; ".join(conflicts))
+    conn.execute("ALTER TABLE claims RENAME TO claims_v1")
+    conn.execute("DROP INDEX IF EXISTS claims_by_application")
+    conn.execute(_V2_TABLE)
+    conn.execute("CREATE INDEX claims_by_application ON claims (application_id)")
+    conn.executemany(
+        f"INSERT INTO claims ({_COLUMNS}, {_AUDIT}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608 -- constant
+        [(*key, *row[:1], *row[2:]) for key, row in kept.items()],
+    )
+    conn.execute("DROP TABLE claims_v1")
 
 
 class RegistryError(EligibilityError, OSError):
@@ -102,8 +177,17 @@ class Database:
     One SQLite file: a connection per thread, bounded retries, one transaction per write.
     """
 
-    def __init__(self, path: str | PathLike[str], *, busy_timeout: float) -> None:
+    def __init__(
+        self,
+        path: str | PathLike[str],
+        *,
+        busy_timeout: float,
+        rekey: Rekey,
+        read_only: bool = False,
+    ) -> None:
         self.path = os.fspath(path)
+        self.read_only = read_only
+        self._rekey = rekey
         if self.path in {"", ":memory:"} or self.path.startswith("file:"):
             raise ValidationError.single(
                 "path",
@@ -122,7 +206,10 @@ class Database:
         self._local = _Local()
         # Connections of every thread close when the registry is collected.
         weakref.finalize(self, _close_all, self._open, self._pid)
-        self._migrate(self.connection())
+        if read_only:
+            self._check_version(self.connection())
+        else:
+            self._migrate(self.connection())
 
     def connection(self) -> sqlite3.Connection:
         """
@@ -148,16 +235,30 @@ class Database:
         try:
             # isolation_level=None: the module opens no transactions of its
             # own; every one here is an explicit BEGIN IMMEDIATE.
-            conn = sqlite3.connect(
-                self.path,
-                timeout=self.busy_timeout,
-                isolation_level=None,
-                check_same_thread=False,
-            )
+            if self.read_only:
+                # mode=ro: SQLite itself refuses every write, and a file
+                # without write permission opens.
+                target = Path(self.path).resolve().as_uri() + "?mode=ro"
+                conn = sqlite3.connect(
+                    target,
+                    timeout=self.busy_timeout,
+                    isolation_level=None,
+                    check_same_thread=False,
+                    uri=True,
+                )
+            else:
+                conn = sqlite3.connect(
+                    self.path,
+                    timeout=self.busy_timeout,
+                    isolation_level=None,
+                    check_same_thread=False,
+                )
         except sqlite3.Error as e:
             raise RegistryError(f"{self.path}: cannot open the registry: {e}") from None
         with self._lock:
             self._open.append(conn)
+        if self.read_only:
+            return conn
         try:
             self._retry(conn, lambda: conn.execute("PRAGMA journal_mode = WAL").fetchone())
             # FULL: a commit is on disk when claim() returns, even across a power cut.
@@ -167,9 +268,31 @@ class Database:
         return conn
 
     def _unusable(self, error: sqlite3.Error, doing: str) -> RegistryError:
-        if _primary_code(error) == _SQLITE_NOTADB:
+        code = _primary_code(error)
+        if code == _SQLITE_NOTADB:
             return RegistryError(f"{self.path}: not an SQLite database: {error}")
+        if code == _SQLITE_CORRUPT:
+            return RegistryError(f"{self.path}: the registry file is damaged: {error}")
+        if code == _SQLITE_READONLY or self.read_only:
+            return RegistryError(f"{self.path}: {doing}: the registry is read-only: {error}")
         return RegistryError(f"{self.path}: {doing}: {error}")
+
+    def _check_version(self, conn: sqlite3.Connection) -> None:
+        target = len(MIGRATIONS)
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = {
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
+        except sqlite3.Error as e:
+            raise self._unusable(e, "cannot open the registry") from None
+        if version == 0 and not tables:
+            raise RegistryError(f"{self.path}: not an evidence registry: it is empty")
+        if version != target or "claims" not in tables:
+            raise RegistryError(
+                f"{self.path}: registry schema version {version}, not {target}: open it once "
+                "for writing (with this version of lazada-eligibility) to upgrade it"
+            )
 
     def _migrate(self, conn: sqlite3.Connection) -> None:
         target = len(MIGRATIONS)
@@ -193,8 +316,7 @@ class Database:
                         f"{self.path}: not an evidence registry: it holds {', '.join(tables)}"
                     )
             for step in MIGRATIONS[version:]:
-                for statement in step:
-                    conn.execute(statement)
+                self._run_step(conn, step)
             if version != target:
                 conn.execute(f"PRAGMA user_version = {target:d}")
 
@@ -204,30 +326,63 @@ class Database:
             raise self._unusable(
                 e, f"cannot bring the registry to schema version {target}"
             ) from None
+        except MigrationConflict as e:
+            raise RegistryError(
+                f"{self.path}: cannot bring the registry to schema version {target}: claims of "  # noqa: S608 -- a hint in a message, not a query
+                f"different applications are one store under the new store identity: {e}. "
+                "Nothing was changed. Decide which holder keeps each record, delete the other "
+                "row (sqlite3 FILE \"DELETE FROM claims WHERE platform = '...' AND "
+                "store_id = '...'\"), then open the file again"
+            ) from None
+
+    def _run_step(self, conn: sqlite3.Connection, step: tuple[str, ...]) -> None:
+        for statement in step:
+            if statement == "python:identity-keys":
+                _identity_keys(conn, self._rekey)
+            else:
+                conn.execute(statement)
 
     def read(self, work: Callable[[sqlite3.Connection], _T]) -> _T:
         """
         Run *work* in this thread's open transaction, or on its own, retrying while busy.
         """
         conn = self.connection()
-        if self._local.depth:
-            return work(conn)
-        return self._retry(conn, lambda: work(conn))
+        try:
+            if self._local.depth:
+                return work(conn)
+            return self._retry(conn, lambda: work(conn))
+        except sqlite3.DatabaseError as e:
+            if isinstance(e, sqlite3.OperationalError) and _is_busy(e):
+                raise  # pragma: no cover -- _retry turns these into RegistryBusyError
+            raise self._unusable(e, "cannot read the registry") from None
 
     def write(self, work: Callable[[sqlite3.Connection], _T]) -> _T:
         """
         Run *work* in this thread's open transaction, or in one of its own.
         """
+        if self.read_only:
+            raise RegistryError(
+                f"{self.path}: the registry is open read-only: nothing can be claimed or released"
+            )
         conn = self.connection()
-        if self._local.depth:
-            return work(conn)
-        return self._transact(conn, work)
+        try:
+            if self._local.depth:
+                return work(conn)
+            return self._transact(conn, work)
+        except sqlite3.DatabaseError as e:
+            if isinstance(e, sqlite3.OperationalError) and _is_busy(e):
+                raise  # pragma: no cover -- _retry turns these into RegistryBusyError
+            raise self._unusable(e, "cannot write the registry") from None
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         """
         Hold a write transaction on this thread's connection for a block.
         """
+        if self.read_only:
+            raise RegistryError(
+                f"{self.path}: the registry is open read-only: it has no write transactions"
+            )
         conn = self.connection()
         local = self._local
         if local.depth:  # nested: the outermost block commits
@@ -319,8 +474,9 @@ def _rollback(conn: sqlite3.Connection) -> None:
 
 
 def _row(values: Sequence[Any]) -> Row:
-    platform, store_id, application_id, applicant, claimed_at = values
+    namespace, store_id, platform, application_id, applicant, claimed_at = values
     return {
+        "namespace": namespace,
         "platform": platform,
         "store_id": store_id,
         "application_id": application_id,
@@ -345,10 +501,10 @@ def audit_of(decision: Decision | None) -> tuple[str | None, ...]:
 
 def holder(conn: sqlite3.Connection, key: tuple[str, str]) -> Row | None:
     """
-    Return the row holding *key*, or ``None``.
+    Return the row holding *key*, a (namespace, store id) pair, or ``None``.
     """
     found = conn.execute(
-        f"SELECT {_COLUMNS} FROM claims WHERE platform = ? AND store_id = ?",  # noqa: S608 -- constant columns
+        f"SELECT {_COLUMNS} FROM claims WHERE namespace = ? AND store_id = ?",  # noqa: S608 -- constant columns
         key,
     ).fetchone()
     return None if found is None else _row(found)
@@ -356,18 +512,17 @@ def holder(conn: sqlite3.Connection, key: tuple[str, str]) -> Row | None:
 
 def insert(conn: sqlite3.Connection, values: Sequence[Any]) -> None:
     """
-    Insert one claim row: the five claim fields, then the four audit fields.
+    Insert one claim row: the six claim fields, then the four audit fields.
     """
     conn.execute(
-        f"INSERT INTO claims ({_COLUMNS}, policy_id, policy_version, policy_digest,"  # noqa: S608 -- constant columns
-        " decided_as_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO claims ({_COLUMNS}, {_AUDIT}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608 -- constant columns
         values,
     )
 
 
 def claim(
     conn: sqlite3.Connection,
-    keys: Sequence[tuple[str, str]],
+    keys: Sequence[tuple[str, str, str]],
     *,
     application_id: str,
     applicant: str,
@@ -377,11 +532,19 @@ def claim(
     """
     Insert the rows *keys* lack, in the open transaction; return the holder of each key.
 
-    When another application holds a key, nothing is inserted and the
-    returned rows say who holds what; the caller raises and rolls back.
+    Each key is (namespace, store id, platform id). When another holder (a
+    different application id or applicant) holds a key, nothing is inserted
+    and the returned rows say who holds what; the caller raises and rolls back.
     """
-    rows = [holder(conn, key) for key in keys]
-    if any(r is not None and r["application_id"] != application_id for r in rows):
+
+    def other(row: Row | None) -> bool:
+        return row is not None and (row["application_id"], row["applicant"]) != (
+            application_id,
+            applicant,
+        )
+
+    rows = [holder(conn, key[:2]) for key in keys]
+    if any(other(r) for r in rows):
         return [r for r in rows if r is not None]
     stamp = claimed_at.isoformat(timespec="microseconds")
     result = []
@@ -393,10 +556,10 @@ def claim(
             except sqlite3.IntegrityError:
                 # Only a writer that skipped BEGIN IMMEDIATE gets here; the
                 # constraint held, so report who holds the record.
-                row = holder(conn, key)
+                row = holder(conn, key[:2])
                 if row is None:  # pragma: no cover -- the constraint names this key
                     raise
-                if row["application_id"] != application_id:
+                if other(row):
                     return [row]
             else:
                 row = _row((*key, application_id, applicant, stamp))
@@ -415,14 +578,14 @@ def release(conn: sqlite3.Connection, application_id: str) -> list[Row]:
 
 def claims(conn: sqlite3.Connection, application_id: str | None) -> list[Row]:
     """
-    Return the application's rows, or every row, by platform and store id.
+    Return the application's rows, or every row, by namespace and store id.
     """
     if application_id is None:
-        cursor = conn.execute(f"SELECT {_COLUMNS} FROM claims ORDER BY platform, store_id")  # noqa: S608 -- constant columns
+        cursor = conn.execute(f"SELECT {_COLUMNS} FROM claims ORDER BY namespace, store_id")  # noqa: S608 -- constant columns
     else:
         cursor = conn.execute(
             f"SELECT {_COLUMNS} FROM claims WHERE application_id = ?"  # noqa: S608 -- constant columns
-            " ORDER BY platform, store_id",
+            " ORDER BY namespace, store_id",
             (application_id,),
         )
     return [_row(r) for r in cursor]

@@ -10,7 +10,9 @@ closes it.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
+
+import attrs
 
 from .engine import evaluate
 from .exceptions import EvidenceAlreadyClaimed, ValidationError
@@ -26,6 +28,8 @@ if TYPE_CHECKING:
 
 __all__ = ["evaluate_and_claim"]
 
+_CLAIMS: Final = ("used", "listed")
+
 
 def evaluate_and_claim(
     application: Application,
@@ -36,9 +40,18 @@ def evaluate_and_claim(
     rates: ExchangeRates | None = None,
     platforms: PlatformCatalog | None = None,
     categories: CategoryTaxonomy | None = None,
+    claim: str = "used",
 ) -> Decision:
     """
-    Decide *application* and, only when it is eligible, claim its store records.
+    Decide *application* and, only when it is eligible, claim the store records it used.
+
+    What is claimed is what the decision relied on
+    (:attr:`~lazada_eligibility.Decision.relied_on`): for ``any_store`` the
+    stores that qualified, for ``combined_stores`` the stores whose turnover
+    was summed, for ``every_store`` all of them. A store the application
+    merely lists (no turnover, a domestic platform, another seller's store)
+    stays free for its owner. ``claim="listed"`` claims every listed store
+    instead, for a marketplace that wants an application to lock all it shows.
 
     With a :class:`~lazada_eligibility.typing.TransactionalRegistry` (both
     registries of the library are), the decision and the claim run in one
@@ -61,14 +74,17 @@ def evaluate_and_claim(
             (its ``platforms`` attribute), else
             :data:`~lazada_eligibility.DEFAULT_PLATFORMS`.
         categories: The category taxonomy.
+        claim: ``"used"`` (default) claims the stores the decision relied
+            on; ``"listed"`` every store the application lists.
 
     Returns:
-        The decision. When it is eligible, the application holds every one
-        of its store records; otherwise nothing was claimed.
+        The decision. When it is eligible, the application holds the store
+        records it relied on (or all it lists); otherwise nothing was claimed.
 
     Raises:
-        ValidationError: The application has no id, or an eligible
-            application has a store on a platform the registry cannot claim.
+        ValidationError: The application has no id, *claim* is neither
+            ``"used"`` nor ``"listed"``, or an eligible application has a
+            store on a platform the registry cannot claim.
         EvidenceAlreadyClaimed: The policy does not check reuse, found the
             application eligible, and another application holds a record.
 
@@ -89,15 +105,16 @@ def evaluate_and_claim(
         >>> evaluate_and_claim(first, as_of=dt.date(2026, 11, 28), registry=registry).eligible
         True
         >>> decision = evaluate_and_claim(second, as_of=dt.date(2026, 11, 28), registry=registry)
-        >>> decision.eligible, [(r.code, r.facts["holder"]) for r in decision.reasons]
-        (False, [('evidence.reused', 'APP-1')])
+        >>> decision.eligible, [r.code for r in decision.reasons]
+        (False, ['evidence.reused'])
+        >>> [c.application_id for c in decision.holders]  # operator-facing only
+        ['APP-1']
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       Claims only the stores the decision relied on; *claim* added.
     """
-    if not isinstance(application, Application):
-        raise TypeError(f"expected an Application, got {type(application).__name__}")
-    if application.id is None:
-        raise ValidationError.single("id", "an application needs an id to claim store records")
+    _check_arguments(application, claim)
     if platforms is None:
         own = getattr(registry, "platforms", None)
         platforms = own if isinstance(own, PlatformCatalog) else None
@@ -117,14 +134,14 @@ def evaluate_and_claim(
         with registry.transaction() as view:
             decision = decide(view)
             if decision.eligible:
-                view.claim(application, decision=decision)
+                view.claim(_claimed(application, decision, claim), decision=decision)
         return decision
 
     decision = decide(registry)
     if not decision.eligible:
         return decision
     try:
-        registry.claim(application, decision=decision)
+        registry.claim(_claimed(application, decision, claim), decision=decision)
     except EvidenceAlreadyClaimed:
         # Another application claimed between our decision and our claim:
         # decided again, the application now fails on evidence_not_reused().
@@ -133,3 +150,22 @@ def evaluate_and_claim(
             raise
         return again
     return decision
+
+
+def _claimed(application: Application, decision: Decision, claim: str) -> Application:
+    # The application as it is claimed: every listed store, or those relied on.
+    if claim == "listed":
+        return application
+    used = set(decision.relied_on)
+    return attrs.evolve(
+        application, stores=[s for s in application.stores if (s.platform, s.store_id) in used]
+    )
+
+
+def _check_arguments(application: Application, claim: str) -> None:
+    if not isinstance(application, Application):
+        raise TypeError(f"expected an Application, got {type(application).__name__}")
+    if application.id is None:
+        raise ValidationError.single("id", "an application needs an id to claim store records")
+    if claim not in _CLAIMS:
+        raise ValidationError.single("claim", f"expected 'used' or 'listed', got {claim!r}")

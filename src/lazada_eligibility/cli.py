@@ -125,7 +125,12 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     as_of = parse_as_of(args.as_of)
     policy = read_policy(args.policy)
     rates = read_rates(args.rates)
-    decision = evaluate(application, as_of=as_of, policy=policy, rates=rates)
+    registry = None
+    if args.registry is not None:
+        from ._cli_registry import open_read_only  # noqa: PLC0415 -- _cli_registry imports this module
+
+        registry = open_read_only(args.registry)
+    decision = evaluate(application, as_of=as_of, policy=policy, rates=rates, registry=registry)
     plan = None
     if args.explain:
         from .planning import earliest_plan  # noqa: PLC0415 -- only --explain plans ahead
@@ -156,6 +161,12 @@ def _register_check(commands: Any) -> None:  # noqa: ANN401 -- argparse's privat
     p.add_argument("--as-of", help="the decision date, YYYY-MM-DD (default: today)")
     p.add_argument("--policy", help="a policy document (TOML or JSON); default: the built-in")
     p.add_argument("--rates", help="exchange rates, a CSV file: currency,month,rate_to_usd")
+    p.add_argument(
+        "--registry",
+        metavar="DB",
+        help="an evidence registry (SQLite file) to check reuse against, opened read-only: "
+        "nothing is claimed",
+    )
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument(
         "--locale",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final, overload
 
@@ -18,6 +18,7 @@ from .periods import Month
 from .rules import Outcome, Verdict
 
 if TYPE_CHECKING:
+    from .registry import Claim
     from .remediation import Remedy
 
 __all__ = ["CAVEAT_CODES", "Decision"]
@@ -115,6 +116,14 @@ def _effective(outcome: Outcome, negated: bool) -> Verdict:
     return verdict
 
 
+def _pairs(value: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    return value if type(value) is tuple else tuple(value)
+
+
+def _claims(value: Iterable[Claim]) -> tuple[Claim, ...]:
+    return tuple(value)
+
+
 def _reasons(outcome: Outcome, negated: bool, found: list[Outcome]) -> None:
     # Walk down through what keeps the verdict from passing. Below a node
     # that fails, only children that fail are followed: a child that merely
@@ -145,6 +154,15 @@ class Decision:
         as_of: The day the application was decided for.
         outcome: The whole outcome tree.
         application_id: The application's id, when it had one.
+        relied_on: When eligible, the stores the verdict rests on, as
+            ``(platform, store_id)`` pairs written as in the application:
+            the stores :func:`~lazada_eligibility.evaluate_and_claim`
+            claims. For ``any_store`` the stores that qualified, for
+            ``combined_stores`` the stores whose turnover was summed.
+        holders: Operator-facing: the claims of other applications that
+            hold the records this decision found reused (``evidence.reused``).
+            Never part of :meth:`to_dict`, explanations or remedies, which
+            the seller sees; a review tool reads it explicitly.
 
     .. versionadded:: 0.1.0
     """
@@ -155,6 +173,8 @@ class Decision:
     as_of: dt.date
     outcome: Outcome
     application_id: str | None = None
+    relied_on: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_pairs)
+    holders: tuple[Claim, ...] = attrs.field(default=(), eq=False, repr=False, converter=_claims)
 
     @property
     def verdict(self) -> Verdict:
@@ -193,9 +213,18 @@ class Decision:
         """
         Return a JSON-ready mapping; the same decision always gives the same JSON.
 
+        ``relied_on`` is there only when the decision relied on stores; the
+        :attr:`holders` never are.
+
         .. versionadded:: 0.1.0
         """
+        relied = (
+            {"relied_on": [{"platform": p, "store_id": s} for p, s in self.relied_on]}
+            if self.relied_on
+            else {}
+        )
         return {
+            **relied,
             "application_id": self.application_id,
             "as_of": self.as_of.isoformat(),
             "caveats": [outcome_to_dict(o) for o in self.caveats],
@@ -238,6 +267,9 @@ class Decision:
                 as_of=dt.date.fromisoformat(data["as_of"]),
                 outcome=outcome_from_dict(data["outcome"]),
                 application_id=data.get("application_id"),
+                relied_on=tuple(
+                    (str(r["platform"]), str(r["store_id"])) for r in data.get("relied_on", ())
+                ),
             )
         except (KeyError, TypeError) as e:
             raise ValidationError.single("", f"not a decision: missing or bad {e}") from None

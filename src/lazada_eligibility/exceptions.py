@@ -242,14 +242,15 @@ class EvidenceAlreadyClaimed(EligibilityError, ValueError):  # noqa: N818 -- pub
         >>> import datetime as dt
         >>> from lazada_eligibility import Claim, EvidenceAlreadyClaimed
         >>> held = Claim(
-        ...     platform="amazon.com",
+        ...     namespace="amazon",
         ...     store_id="a1b2c3",
+        ...     platform="amazon.com",
         ...     application_id="APP-1",
         ...     applicant="Seller Co.",
         ...     claimed_at=dt.datetime(2026, 11, 2, tzinfo=dt.UTC),
         ... )
         >>> print(EvidenceAlreadyClaimed([held], application_id="APP-2"))
-        application 'APP-2' cannot claim store records already used: amazon.com/a1b2c3 is held by application 'APP-1' (Seller Co.)
+        application 'APP-2' cannot claim store records already used: amazon/a1b2c3 (claimed on amazon.com) is held by application 'APP-1' (Seller Co.)
 
     .. versionadded:: 0.1.0
     """

@@ -55,7 +55,7 @@ MESSAGES: Final[Mapping[str, str]] = {
     "turnover.below-minimum": N_("{where}: turnover {amount}, {shortfall} short of the minimum of {minimum}."),
     "fx.rate-missing": N_("{where}: no exchange rate from {currency} to {target}; it needs manual review."),
     "evidence.unused": N_("{where}: its records are not used by another Lazada store."),
-    "evidence.reused": N_("{where}: its records are already used by application {holder}; records cannot be used twice."),
+    "evidence.reused": N_("{where}: its records were already used for a Lazada store; records cannot be used twice."),
     "evidence.unverified": N_("Some store records could not be looked up in the registry."),
     "evidence.unchecked": N_("Whether the store records were already used on Lazada was not checked."),
     "owner.match": N_("{where}: its records belong to {owner}."),

@@ -15,8 +15,10 @@ from typing import Any, Final, TypeVar, cast
 import attrs
 
 from .exceptions import FieldProblem, ValidationError
+from .identity import StoreIdentity, store_id_problem
 from .money import Money
 from .periods import Month
+from .platforms import DEFAULT_PLATFORMS
 
 __all__ = ["MARKETS", "Application", "MonthlyTurnover", "Store"]
 
@@ -134,6 +136,20 @@ def _text(value: object) -> str:
     return value
 
 
+def _id_problem(value: object) -> FieldProblem | None:
+    problem = store_id_problem(value)
+    return None if problem is None else FieldProblem("store_id", problem)
+
+
+def _identity(store: Store) -> StoreIdentity | tuple[str, str]:
+    # The default catalog's identity; a platform it does not know keeps the
+    # text as written (trimmed and case-folded), as the registry cannot claim it.
+    found = DEFAULT_PLATFORMS.identity(store.platform, store.store_id)
+    if found is None:
+        return (store.platform.strip().casefold(), store.store_id.strip().casefold())
+    return found
+
+
 def _store_tuple(value: Iterable[Store]) -> tuple[Store, ...]:
     return tuple(value)
 
@@ -151,7 +167,11 @@ class Store:
         platform: The platform as the seller names it (``"Amazon US"``,
             ``"amazon.de"``, ``"淘宝"``, a store URL); resolved through a
             :class:`~lazada_eligibility.PlatformCatalog` when rules run.
-        store_id: The store's id on that platform (a seller id).
+        store_id: The store's id on that platform (a seller id). Control,
+            invisible (format), private-use, unassigned and surrogate
+            characters are refused, as are ids over 200 characters; the
+            platform's own rules apply when it is resolved (see
+            :func:`~lazada_eligibility.canonical_store_id`).
         turnover: The monthly records; at most one per month and category.
         name: The store's display name.
         owner: Who owns the records; need not be the applicant.
@@ -185,7 +205,7 @@ class Store:
     def __attrs_post_init__(self) -> None:
         problems: list[FieldProblem | None] = [
             _text_problem("platform", self.platform),
-            _text_problem("store_id", self.store_id),
+            _id_problem(self.store_id),
             _text_problem("category", self.category, optional=True),
         ]
         for field in ("name", "owner"):
@@ -316,7 +336,9 @@ class Application:
     Args:
         applicant: Who applies (a company or person id).
         category: The Lazada category id applied for.
-        stores: The stores whose records support the application.
+        stores: The stores whose records support the application; one store
+            (one :class:`~lazada_eligibility.StoreIdentity` under the default
+            catalog) at most once, however it is written.
         id: The application's own id, when it has one.
         market: One of ``MY SG TH ID PH VN``, or ``None``.
 
@@ -345,18 +367,22 @@ class Application:
             object.__setattr__(self, "market", _market(self.market))
         except ValidationError as e:
             problems.extend(e.problems)
-        seen: dict[tuple[str, str], int] = {}
+        seen: dict[StoreIdentity | tuple[str, str], int] = {}
         for i, store in enumerate(self.stores):
             if not isinstance(store, Store):
                 problems.append(FieldProblem(f"stores[{i}]", f"expected Store, got {store!r}"))
                 continue
-            key = (store.platform.strip().casefold(), store.store_id.strip().casefold())
+            try:
+                key = _identity(store)
+            except ValidationError as e:
+                problems.extend(e.prefixed(f"stores[{i}]").problems)
+                continue
             if key in seen:
                 problems.append(
                     FieldProblem(
                         f"stores[{i}]",
-                        f"the store {store.label!r} is listed twice "
-                        f"(the first is stores[{seen[key]}])",
+                        f"the store {store.label!r} is listed twice: it is the store of "
+                        f"stores[{seen[key]}] (one account, however written)",
                     )
                 )
             seen.setdefault(key, i)

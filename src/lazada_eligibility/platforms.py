@@ -35,6 +35,7 @@ from urllib.parse import urlsplit
 import attrs
 
 from lazada_eligibility.exceptions import FieldProblem, ValidationError
+from lazada_eligibility.identity import StoreIdentity, canonical_store_id, seller_url_problem
 
 __all__ = ["DEFAULT_PLATFORMS", "Platform", "PlatformCatalog", "PlatformKind"]
 
@@ -105,6 +106,14 @@ class Platform:
         domains: Host names; their subdomains belong to the platform too.
         source: Where the classification comes from, or that it is a judgment.
         store_id_case_sensitive: Whether ``ABC`` and ``abc`` are two stores.
+        namespace: The account namespace its store ids live in; platforms
+            that share one (every eBay site) share their sellers' accounts,
+            so one id on two of them is one store. Default: the platform's id.
+        namespace_source: Where the namespace comes from, or that it is a judgment.
+        store_id_pattern: A regular expression the whole case-folded store
+            id must match (the platform's known character set); empty for any.
+        seller_urls: How a seller page URL names the store id:
+            ``query:NAME`` (a query parameter) or ``path:/PREFIX/{id}``.
 
     Raises:
         ValidationError: Every bad field, by name.
@@ -128,21 +137,51 @@ class Platform:
     domains: tuple[str, ...] = ()
     source: str = ""
     store_id_case_sensitive: bool = False
+    namespace: str = attrs.field(default=attrs.Factory(lambda self: self.id, takes_self=True))
+    namespace_source: str = ""
+    store_id_pattern: str = ""
+    seller_urls: tuple[str, ...] = ()
 
     def __attrs_post_init__(self) -> None:
-        problems = _field_problems(attrs.asdict(self, recurse=False))
+        values = attrs.asdict(self, recurse=False)
+        if values["namespace"] == values["id"]:
+            del values["namespace"]  # the default; a bad id is reported once
+        problems = _field_problems(values)
         if problems:
             raise ValidationError(problems)
+
+    def identity(self, store_id: str) -> StoreIdentity:
+        """
+        Return the identity of the store with this id on this platform.
+
+        Raises:
+            ValidationError: The id is refused (see
+                :func:`~lazada_eligibility.canonical_store_id`); the
+                problem's path is ``store_id``.
+
+        Example:
+            >>> DEFAULT_PLATFORMS.get("amazon.de").identity("A2X9K4PLMN7Q")
+            StoreIdentity(namespace='amazon', store_id='a2x9k4plmn7q')
+
+        .. versionadded:: 0.2.0
+        """
+        return StoreIdentity(self.namespace, self.normalize_store_id(store_id))
 
     def normalize_store_id(self, store_id: str) -> str:
         """
         Return the canonical form of a store id on this platform.
 
-        The id is NFKC-normalised and trimmed, and case-folded unless the
-        platform's store ids are case sensitive.
+        The id is NFKC-normalised and trimmed, case-folded unless the
+        platform's store ids are case sensitive, reduced from a seller page
+        URL, checked against the platform's character set and folded to a
+        look-alike skeleton: see :func:`~lazada_eligibility.canonical_store_id`.
 
         Raises:
-            ValidationError: The id is blank; the problem's path is ``store_id``.
+            ValidationError: The id is refused; the problem's path is ``store_id``.
+
+        .. versionchanged:: 0.2.0
+           Invisible and control characters, spaces inside, URLs that name
+           no id and characters outside the platform's set are refused.
 
         Example:
             >>> from lazada_eligibility import DEFAULT_PLATFORMS
@@ -151,10 +190,12 @@ class Platform:
 
         .. versionadded:: 0.1.0
         """
-        text = unicodedata.normalize("NFKC", store_id).strip()
-        if not text:
-            raise ValidationError.single("store_id", f"must not be blank, got {store_id!r}")
-        return text if self.store_id_case_sensitive else text.casefold()
+        return canonical_store_id(
+            store_id,
+            case_sensitive=self.store_id_case_sensitive,
+            pattern=self.store_id_pattern,
+            seller_urls=self.seller_urls,
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Platform:
@@ -215,11 +256,25 @@ class Platform:
             "domains": list(self.domains),
             "source": self.source,
             "store_id_case_sensitive": self.store_id_case_sensitive,
+            "namespace": self.namespace,
+            "namespace_source": self.namespace_source,
+            "store_id_pattern": self.store_id_pattern,
+            "seller_urls": list(self.seller_urls),
         }
 
 
 def _is_id(value: object) -> bool:
     return isinstance(value, str) and _ID.fullmatch(value) is not None
+
+
+def _is_pattern(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        re.compile(value)
+    except re.error:
+        return False
+    return True
 
 
 # Each field's test and what the error says it expected; aliases and domains
@@ -236,8 +291,17 @@ _CHECKS: Final[dict[str, tuple[Callable[[object], bool], str]]] = {
     ),
     "source": (lambda v: isinstance(v, str), "a string"),
     "store_id_case_sensitive": (lambda v: isinstance(v, bool), "true or false"),
+    "namespace": (_is_id, "a lowercase id of letters, digits, '.', '-' or '_'"),
+    "namespace_source": (lambda v: isinstance(v, str), "a string"),
+    "store_id_pattern": (_is_pattern, "a regular expression"),
+    "seller_urls": (
+        lambda v: seller_url_problem(v) is None,
+        "'query:NAME' or 'path:/PREFIX/{id}'",
+    ),
 }
-_LISTS: Final = frozenset({"aliases", "domains"})
+_LISTS: Final = frozenset({"aliases", "domains", "seller_urls"})
+# Platforms of one namespace share its store ids, so they must read them alike.
+_NAMESPACE_RULES: Final = ("store_id_case_sensitive", "store_id_pattern", "seller_urls")
 _REQUIRED: Final = ("id", "name", "kind", "family")
 
 
@@ -270,16 +334,33 @@ def _key(text: str) -> str:
     return _NOT_WORD.sub("", _fold(text))
 
 
+# What may stand in a URL's authority that a browser and urllib read alike.
+_AUTHORITY: Final = re.compile(r"[a-z0-9.-]+(?::\d*)?")
+
+
 def _host_of(folded: str) -> str | None:
     if "://" in folded:
-        try:
-            host = urlsplit(folded).hostname or ""
-        except ValueError:
-            return None
+        host = _url_host(folded) or ""
     else:
         host = _PORT.sub("", re.split(r"[/?#]", folded, maxsplit=1)[0])
     host = host.rstrip(".")
     return host if _HOST.fullmatch(host) else None
+
+
+def _url_host(url: str) -> str | None:
+    # A URL names a platform only when a browser (the WHATWG URL standard)
+    # and urllib agree on its host. Browsers end the authority at "\\" as
+    # at "/", strip tabs and newlines, decode "%2e", drop "user@": any of
+    # these and the URL resolves to nothing, so the store goes to review.
+    scheme, _, rest = url.partition("://")
+    if scheme not in {"http", "https"} or any(c.isspace() or ord(c) < 0x20 for c in url):
+        return None
+    authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    if _AUTHORITY.fullmatch(authority) is None:
+        return None
+    # The authority is plain ASCII by now, so urlsplit cannot refuse it.
+    host = urlsplit(url).hostname or ""
+    return host if host == _PORT.sub("", authority) else None
 
 
 _Index = dict[str, tuple[Platform, str, str]]
@@ -301,6 +382,7 @@ def _index(
     first: dict[str, int] = {}
     by_key: _Index = {}
     by_domain: _Index = {}
+    namespaces: dict[str, tuple[int, Platform]] = {}
     problems = []
     for i, platform in entries:
         where = f"platforms[{i}]"
@@ -310,6 +392,17 @@ def _index(
             continue
         by_id[platform.id] = platform
         first[platform.id] = i
+        k, other = namespaces.setdefault(platform.namespace, (i, platform))
+        problems += [
+            FieldProblem(
+                f"{where}.{rule}",
+                f"platforms of namespace {platform.namespace!r} must read store ids alike: "
+                f"{getattr(platform, rule)!r} differs from {getattr(other, rule)!r} "
+                f"at platforms[{k}].{rule}",
+            )
+            for rule in _NAMESPACE_RULES
+            if getattr(platform, rule) != getattr(other, rule)
+        ]
         names = [("id", platform.id), ("name", platform.name)]
         names += [(f"aliases[{k}]", alias) for k, alias in enumerate(platform.aliases)]
         claims = [(by_key, _key(text), path, text) for path, text in names]
@@ -397,6 +490,8 @@ class PlatformCatalog:
     def _resolve(self, text: str) -> Platform | None:
         folded = _fold(text)
         host = _host_of(folded)
+        if host is None and ("://" in folded or "\\" in folded):
+            return None  # a URL whose host a browser may read otherwise
         if host is not None:
             labels = host.split(".")
             for start in range(len(labels) - 1):
@@ -406,6 +501,28 @@ class PlatformCatalog:
             if "/" in folded:  # a URL names its platform by its host only
                 return None
         return self._by_key.get(_key(folded))
+
+    def identity(self, platform: str, store_id: str) -> StoreIdentity | None:
+        """
+        Return the identity of a store as sellers write it, or ``None`` for an unknown platform.
+
+        *platform* is a platform id or anything :meth:`resolve` reads; ids
+        come first, so an id never resolves to another platform.
+
+        Raises:
+            ValidationError: The platform refuses the store id; the
+                problem's path is ``store_id``.
+
+        Example:
+            >>> DEFAULT_PLATFORMS.identity("ebay.co.uk", "best-shop")
+            StoreIdentity(namespace='ebay', store_id='best-shop')
+            >>> DEFAULT_PLATFORMS.identity("Lazada", "x") is None
+            True
+
+        .. versionadded:: 0.2.0
+        """
+        found = self._by_id.get(platform) or self.resolve(platform)
+        return None if found is None else found.identity(store_id)
 
     def get(self, platform_id: str) -> Platform:
         """

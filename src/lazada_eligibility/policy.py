@@ -19,14 +19,17 @@ import attrs
 
 from .categories import LAZADA_CATEGORIES, CategoryTaxonomy
 from .exceptions import PolicyError, ValidationError
+from .identity import same_holder
 from .models import Application
 from .platforms import DEFAULT_PLATFORMS, PlatformCatalog
 from .rules import Level, Rule, Verdict
 from .rules._codegen import Program, generate
-from .rules._core import VERDICTS, Env
+from .rules._core import VERDICTS, Env, Outcome
+from .rules._quantifiers import stores_relied_on
 
 if TYPE_CHECKING:
     from .decision import Decision
+    from .registry import Claim
     from .typing import EvidenceRegistry, ExchangeRates
 
 
@@ -287,6 +290,7 @@ class PreparedPolicy:
             _not_application(application)
         if type(as_of) is not dt.date:
             as_of = as_date(as_of)
+        self.env.check_stores(application)
         return VERDICTS[self._check(application, as_of)]
 
     def evaluate(self, application: Application, *, as_of: dt.date) -> Decision:
@@ -297,15 +301,43 @@ class PreparedPolicy:
             _not_application(application)
         if type(as_of) is not dt.date:
             as_of = as_date(as_of)
+        self.env.check_stores(application)
         policy = self.policy
+        outcome = self._explain(application, as_of)
         return self._decision(
             policy_id=policy.id,
             policy_version=policy.version,
             policy_digest=policy._digest,  # noqa: SLF001 -- the property, one call less
             as_of=as_of,
-            outcome=self._explain(application, as_of),
+            outcome=outcome,
             application_id=application.id,
+            holders=_holders(self.env, application, outcome),
+            relied_on=_relied_on(self.env, application, outcome),
         )
+
+
+def _holders(env: Env, app: Application, outcome: Outcome) -> tuple[Claim, ...]:
+    # Operator-facing only: who holds the records an outcome says are reused.
+    # Outcomes never carry the holder, so nothing shown to the seller can.
+    registry = env.registry
+    if registry is None or not any(o.code == "evidence.reused" for o in outcome.walk()):
+        return ()
+    found: dict[tuple[str, str], Claim] = {}
+    for store in app.stores:
+        identity = env.identity_of(store)
+        platform = env.platform_of(store.platform)
+        if identity is None or platform is None:
+            continue
+        held = registry.holder(platform.id, identity.store_id)
+        if held is not None and not same_holder(held, app):
+            found.setdefault((held.platform, held.store_id), held)
+    return tuple(found.values())
+
+
+def _relied_on(env: Env, app: Application, outcome: Outcome) -> tuple[tuple[str, str], ...]:
+    if outcome.verdict is not Verdict.PASS:
+        return ()
+    return tuple([(s.platform, s.store_id) for s in stores_relied_on(outcome, app, env)])
 
 
 def _not_application(value: object) -> None:

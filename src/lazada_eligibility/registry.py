@@ -9,9 +9,14 @@ one step.
 Two registries come with the library: :class:`InMemoryRegistry` for tests
 and single processes, and :class:`SqliteRegistry`, the embedded default for
 a real deployment (one SQLite file, safe across threads and processes on
-one machine). Both normalise what they are given through the platform
-catalog, so ``Amazon US``, ``amazon.com`` and a seller-central URL name one
-platform, and a store id is compared the way its platform compares them.
+one machine). Both key a record on its
+:class:`~lazada_eligibility.StoreIdentity` under their platform catalog:
+``Amazon US``, ``amazon.com`` and a seller-central URL name one platform,
+every eBay site is one account namespace, and a store id is compared in its
+canonical form, so one record written several ways is held once.
+
+A record is held by an application id *and* its applicant: another
+applicant sending the same application id is another holder.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ import attrs
 from . import _sqlite_registry as _sql
 from ._sqlite_registry import DEFAULT_BUSY_TIMEOUT, Database, RegistryBusyError, RegistryError
 from .exceptions import EvidenceAlreadyClaimed, FieldProblem, ValidationError
+from .identity import StoreIdentity, same_holder
 from .models import Application
 from .platforms import DEFAULT_PLATFORMS, PlatformCatalog
 
@@ -53,41 +59,54 @@ _Key = tuple[str, str]
 @attrs.frozen(kw_only=True)
 class Claim:
     """
-    One store record held by one application.
+    One store record held by one application: operator-facing data.
 
     Args:
-        platform: The platform id from the catalog, such as ``amazon.com``.
-        store_id: The store id, normalised by the platform's rules.
+        namespace: The account namespace of the store's platform, such as ``amazon``.
+        store_id: The canonical store id.
+        platform: The platform id it was claimed on, such as ``amazon.de``.
         application_id: The application that holds it.
-        applicant: Who applied.
+        applicant: Who applied; with the application id, the holder.
         claimed_at: When it was claimed, in UTC.
 
     Example:
         >>> import datetime as dt
         >>> from lazada_eligibility import Claim
         >>> claim = Claim(
-        ...     platform="amazon.com",
+        ...     namespace="amazon",
         ...     store_id="a1b2c3",
+        ...     platform="amazon.com",
         ...     application_id="APP-1",
         ...     applicant="Seller Co.",
         ...     claimed_at=dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC),
         ... )
         >>> print(claim)
-        amazon.com/a1b2c3 is held by application 'APP-1' (Seller Co.)
+        amazon/a1b2c3 (claimed on amazon.com) is held by application 'APP-1' (Seller Co.)
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       Keyed on the store identity: ``namespace`` added; ``platform`` is
+       where it was claimed.
     """
 
-    platform: str
+    namespace: str
     store_id: str
+    platform: str
     application_id: str
     applicant: str
     claimed_at: dt.datetime
 
+    @property
+    def identity(self) -> StoreIdentity:
+        """
+        The store the claim holds.
+        """
+        return StoreIdentity(self.namespace, self.store_id)
+
     def __str__(self) -> str:
         return (
-            f"{self.platform}/{self.store_id} is held by application "
-            f"{self.application_id!r} ({self.applicant})"
+            f"{self.namespace}/{self.store_id} (claimed on {self.platform}) is held by "
+            f"application {self.application_id!r} ({self.applicant})"
         )
 
     def to_dict(self) -> dict[str, str]:
@@ -98,8 +117,9 @@ class Claim:
             >>> import datetime as dt
             >>> from lazada_eligibility import Claim
             >>> Claim(
-            ...     platform="ebay.com",
+            ...     namespace="ebay",
             ...     store_id="shop",
+            ...     platform="ebay.com",
             ...     application_id="A",
             ...     applicant="S",
             ...     claimed_at=dt.datetime(2026, 11, 2, tzinfo=dt.UTC),
@@ -109,8 +129,9 @@ class Claim:
         .. versionadded:: 0.1.0
         """
         return {
-            "platform": self.platform,
+            "namespace": self.namespace,
             "store_id": self.store_id,
+            "platform": self.platform,
             "application_id": self.application_id,
             "applicant": self.applicant,
             "claimed_at": self.claimed_at.isoformat(),
@@ -133,44 +154,54 @@ def _timestamp(clock: _Clock) -> dt.datetime:
 
 
 def _order(claim: Claim) -> _Key:
-    return claim.platform, claim.store_id
+    return claim.namespace, claim.store_id
 
 
 def claim_keys(
     application: Application, *, platforms: PlatformCatalog | None = None
-) -> list[tuple[str, str]]:
+) -> list[StoreIdentity]:
     """
-    Return the ``(platform id, store id)`` keys of the records an application would claim.
+    Return the identities of the records an application would claim.
 
-    The normalisation every registry applies, for registries of your own:
-    each store's platform resolved through the catalog and its store id
-    normalised by the platform's rules; two spellings of one store give one
-    key. Keys come in the application's order.
+    The keys every registry uses, for registries of your own: each store's
+    platform resolved through the catalog and its store id made canonical,
+    in the platform's account namespace; two spellings of one store, or one
+    account on two sites of a namespace, give one key. Keys come in the
+    application's order.
 
     Args:
         application: The application; it must have an ``id``.
         platforms: The catalog (default :data:`~lazada_eligibility.DEFAULT_PLATFORMS`).
 
     Raises:
-        ValidationError: The application has no id, or a store is on a
-            platform the catalog does not know; every problem at once, with
-            paths such as ``stores[1].platform``.
+        ValidationError: The application has no id, a store is on a
+            platform the catalog does not know, or a store id is refused;
+            every problem at once, with paths such as ``stores[1].platform``.
 
     Example:
         >>> from lazada_eligibility import Application, Store, claim_keys
-        >>> stores = [Store("Amazon US", " A1B2 "), Store("https://www.amazon.com/sp", "a1b2")]
+        >>> stores = [Store("Amazon US", " A1B2 "), Store("ebay.de", "Best-Shop")]
         >>> claim_keys(Application("Seller Co.", "mobiles", stores, id="APP-1"))
-        [('amazon.com', 'a1b2')]
+        [StoreIdentity(namespace='amazon', store_id='a1b2'), StoreIdentity(namespace='ebay', store_id='best-shop')]
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       Returns :class:`~lazada_eligibility.StoreIdentity` values.
     """
+    return [identity for identity, _ in _claim_keys(application, platforms)]
+
+
+def _claim_keys(
+    application: Application, platforms: PlatformCatalog | None
+) -> list[tuple[StoreIdentity, str]]:
+    # Each identity with the platform id of its first store.
     if not isinstance(application, Application):
         raise TypeError(f"expected an Application, got {type(application).__name__}")
     platforms = DEFAULT_PLATFORMS if platforms is None else platforms
     problems = []
     if application.id is None:
         problems.append(FieldProblem("id", "an application needs an id to claim store records"))
-    keys: dict[_Key, None] = {}  # ordered and deduplicated: two spellings of one store
+    keys: dict[StoreIdentity, str] = {}  # ordered and deduplicated: two spellings of one store
     for i, store in enumerate(application.stores):
         platform = platforms.resolve(store.platform)
         if platform is None:
@@ -182,21 +213,32 @@ def claim_keys(
                 )
             )
             continue
-        keys[platform.id, platform.normalize_store_id(store.store_id)] = None
+        try:
+            keys.setdefault(platform.identity(store.store_id), platform.id)
+        except ValidationError as e:
+            problems.extend(e.prefixed(f"stores[{i}]").problems)
     if problems:
         raise ValidationError(problems)
-    return list(keys)
+    return list(keys.items())
 
 
-def _key(platforms: PlatformCatalog, platform: str, store_id: str) -> _Key:
+def _key(platforms: PlatformCatalog, platform: str, store_id: str) -> StoreIdentity:
     # Ids first: the rule engine passes ids, and an id must never resolve to
     # another platform through an alias or a domain.
-    found = platforms.get(platform) if platform in platforms else platforms.resolve(platform)
+    found = platforms.identity(platform, store_id)
     if found is None:
         raise ValidationError.single(
             "platform", f"unknown platform {platform!r}: the registry's platform catalog lacks it"
         )
-    return found.id, found.normalize_store_id(store_id)
+    return found
+
+
+def _rekey(platforms: PlatformCatalog) -> Callable[[str, str], tuple[str, str]]:
+    def rekey(platform: str, store_id: str) -> tuple[str, str]:
+        found = _key(platforms, platform, store_id)
+        return found.namespace, found.store_id
+
+    return rekey
 
 
 def _check_decision(application: Application, decision: Decision | None) -> None:
@@ -235,8 +277,8 @@ class InMemoryRegistry:
         >>> registry = InMemoryRegistry()
         >>> app = Application("Seller Co.", "mobiles", [Store("Amazon US", " A1B2C3 ")], id="APP-1")
         >>> [str(c) for c in registry.claim(app)]
-        ["amazon.com/a1b2c3 is held by application 'APP-1' (Seller Co.)"]
-        >>> registry.holder("https://www.amazon.com/sp?seller=X", "A1B2C3").application_id
+        ["amazon/a1b2c3 (claimed on amazon.com) is held by application 'APP-1' (Seller Co.)"]
+        >>> registry.holder("amazon.de", "https://www.amazon.de/sp?seller=A1B2C3").application_id
         'APP-1'
 
     .. versionadded:: 0.1.0
@@ -252,8 +294,8 @@ class InMemoryRegistry:
         self.platforms = DEFAULT_PLATFORMS if platforms is None else platforms
         self._clock = _utc_now if clock is None else clock
         self._lock = threading.RLock()
-        self._held: dict[_Key, Claim] = {}
-        self._by_application: dict[str, dict[_Key, Claim]] = {}
+        self._held: dict[StoreIdentity, Claim] = {}
+        self._by_application: dict[str, dict[StoreIdentity, Claim]] = {}
         # Undo steps of the open transaction; only the thread holding the lock sees it.
         self._undo: list[Callable[[], None]] | None = None
 
@@ -282,8 +324,8 @@ class InMemoryRegistry:
         """
         Claim all of the application's stores, or none of them.
 
-        Claiming again for the same application is harmless: stores it
-        already holds keep their claims.
+        Claiming again for the same application (the same id and the same
+        applicant) is harmless: stores it already holds keep their claims.
 
         Args:
             application: The application; it must have an ``id``.
@@ -291,10 +333,10 @@ class InMemoryRegistry:
                 eligible and about this application.
 
         Returns:
-            One claim per store, in the application's order.
+            One claim per store identity, in the application's order.
 
         Raises:
-            EvidenceAlreadyClaimed: Naming each store another application holds.
+            EvidenceAlreadyClaimed: Naming each store another holder holds.
             ValidationError: The application has no id, a store is on a
                 platform the catalog does not know, or the decision does not fit.
 
@@ -305,27 +347,28 @@ class InMemoryRegistry:
             >>> registry.claim(Application("B Co.", "mobiles", [Store("eBay", "X")], id="B"))
             Traceback (most recent call last):
             ...
-            lazada_eligibility.exceptions.EvidenceAlreadyClaimed: application 'B' cannot claim store records already used: ebay.com/x is held by application 'A' (A Co.)
+            lazada_eligibility.exceptions.EvidenceAlreadyClaimed: application 'B' cannot claim store records already used: ebay/x (claimed on ebay.com) is held by application 'A' (A Co.)
 
         .. versionadded:: 0.1.0
         """
-        keys = claim_keys(application, platforms=self.platforms)
+        keys = _claim_keys(application, self.platforms)
         _check_decision(application, decision)
         app_id = application.id
         assert app_id is not None  # noqa: S101 -- checked by claim_keys
         now = _timestamp(self._clock)
         with self._lock:
-            held = [self._held.get(key) for key in keys]
-            conflicts = [c for c in held if c is not None and c.application_id != app_id]
+            held = [self._held.get(key) for key, _ in keys]
+            conflicts = [c for c in held if c is not None and not same_holder(c, application)]
             if conflicts:
                 raise EvidenceAlreadyClaimed(conflicts, application_id=app_id)
             result = []
-            for key, found in zip(keys, held, strict=True):
+            for (key, platform), found in zip(keys, held, strict=True):
                 claim = found
                 if claim is None:
                     claim = Claim(
-                        platform=key[0],
-                        store_id=key[1],
+                        namespace=key.namespace,
+                        store_id=key.store_id,
+                        platform=platform,
                         application_id=app_id,
                         applicant=application.applicant,
                         claimed_at=now,
@@ -343,7 +386,7 @@ class InMemoryRegistry:
             >>> registry = InMemoryRegistry()
             >>> _ = registry.claim(Application("A Co.", "mobiles", [Store("eBay", "x")], id="A"))
             >>> [str(c) for c in registry.release("A")], registry.release("A")
-            (["ebay.com/x is held by application 'A' (A Co.)"], [])
+            (["ebay/x (claimed on ebay.com) is held by application 'A' (A Co.)"], [])
 
         .. versionadded:: 0.1.0
         """
@@ -364,8 +407,8 @@ class InMemoryRegistry:
             >>> registry = InMemoryRegistry()
             >>> stores = [Store("eBay", "z"), Store("Amazon US", "a")]
             >>> _ = registry.claim(Application("A Co.", "mobiles", stores, id="A"))
-            >>> [(c.platform, c.store_id) for c in registry.claims_of("A")]
-            [('amazon.com', 'a'), ('ebay.com', 'z')]
+            >>> [(c.namespace, c.store_id) for c in registry.claims_of("A")]
+            [('amazon', 'a'), ('ebay', 'z')]
 
         .. versionadded:: 0.1.0
         """
@@ -415,14 +458,14 @@ class InMemoryRegistry:
                 self._undo = None
 
     def _put(self, claim: Claim) -> None:
-        key = (claim.platform, claim.store_id)
+        key = claim.identity
         self._held[key] = claim
         self._by_application.setdefault(claim.application_id, {})[key] = claim
         if self._undo is not None:
             self._undo.append(lambda: self._drop(claim))
 
     def _drop(self, claim: Claim) -> None:
-        key = (claim.platform, claim.store_id)
+        key = claim.identity
         del self._held[key]
         mine = self._by_application[claim.application_id]
         del mine[key]
@@ -451,7 +494,7 @@ class SqliteRegistry:
     The embedded default for a real deployment on one machine. The file is
     in WAL mode with ``synchronous=FULL`` (a committed claim survives a
     power cut); each claim is one ``BEGIN IMMEDIATE`` transaction, and a
-    ``UNIQUE (platform, store_id)`` constraint makes a double claim
+    ``UNIQUE (namespace, store_id)`` constraint makes a double claim
     impossible at the database level. A process killed in the middle of a
     claim leaves nothing of it. The schema is versioned with
     ``PRAGMA user_version`` and upgraded when the file is opened.
@@ -466,6 +509,10 @@ class SqliteRegistry:
         clock: Returns the aware :class:`~datetime.datetime` each claim is
             stamped with, called once per :meth:`claim`; default the system
             clock in UTC.
+        read_only: Open the file only to read (``holder``, ``claims``,
+            ``claims_of``), as a seller tool or a batch run that checks reuse
+            does: a file without write permission opens, nothing is
+            upgraded, and claiming or releasing raises :class:`RegistryError`.
         busy_timeout: The longest an operation waits, in seconds, while
             other connections write: SQLite's busy handler waits inside each
             statement, and a transaction SQLite refuses early (as it does for
@@ -500,10 +547,20 @@ class SqliteRegistry:
         platforms: PlatformCatalog | None = None,
         clock: collections.abc.Callable[[], datetime.datetime] | None = None,
         busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        read_only: bool = False,
     ) -> None:
         self.platforms = DEFAULT_PLATFORMS if platforms is None else platforms
         self._clock = _utc_now if clock is None else clock
-        self._db = Database(path, busy_timeout=busy_timeout)
+        self._db = Database(
+            path, busy_timeout=busy_timeout, rekey=_rekey(self.platforms), read_only=read_only
+        )
+
+    @property
+    def read_only(self) -> bool:
+        """
+        Whether the registry was opened only to read, so that claims and releases raise.
+        """
+        return self._db.read_only
 
     @property
     def path(self) -> str:
@@ -532,29 +589,30 @@ class SqliteRegistry:
         .. versionadded:: 0.1.0
         """
         key = _key(self.platforms, platform, store_id)
-        row = self._db.read(lambda conn: _sql.holder(conn, key))
+        row = self._db.read(lambda conn: _sql.holder(conn, (key.namespace, key.store_id)))
         return None if row is None else Claim(**row)
 
     def claim(self, application: Application, *, decision: Decision | None = None) -> list[Claim]:
         """
         Claim all of the application's stores, or none of them, in one transaction.
 
-        Claiming again for the same application is harmless: stores it
-        already holds keep their claims. With *decision*, its policy and
-        date are stored beside the claim for audit.
+        Claiming again for the same application (the same id and the same
+        applicant) is harmless: stores it already holds keep their claims.
+        With *decision*, its policy and date are stored beside the claim for audit.
 
         Returns:
-            One claim per store, in the application's order.
+            One claim per store identity, in the application's order.
 
         Raises:
-            EvidenceAlreadyClaimed: Naming each store another application holds.
+            EvidenceAlreadyClaimed: Naming each store another holder holds.
+            RegistryError: The registry was opened read-only.
             ValidationError: The application has no id, a store is on a
                 platform the catalog does not know, or the decision does not fit.
             RegistryBusyError: Other writers held the file for ``busy_timeout``.
 
         .. versionadded:: 0.1.0
         """
-        keys = claim_keys(application, platforms=self.platforms)
+        keys = _claim_keys(application, self.platforms)
         _check_decision(application, decision)
         app_id = application.id
         assert app_id is not None  # noqa: S101 -- checked by claim_keys
@@ -564,13 +622,13 @@ class SqliteRegistry:
         def work(conn: Any) -> list[Claim]:  # noqa: ANN401 -- a sqlite3.Connection
             rows = _sql.claim(
                 conn,
-                keys,
+                [(k.namespace, k.store_id, platform) for k, platform in keys],
                 application_id=app_id,
                 applicant=application.applicant,
                 claimed_at=now,
                 audit=audit,
             )
-            conflicts = [Claim(**r) for r in rows if r["application_id"] != app_id]
+            conflicts = [Claim(**r) for r in rows if not same_holder(Claim(**r), application)]
             if conflicts:
                 raise EvidenceAlreadyClaimed(conflicts, application_id=app_id)
             return [Claim(**r) for r in rows]
@@ -651,7 +709,7 @@ class SqliteRegistry:
         # Worker processes open the file themselves: connections never cross a fork.
         return (
             _rebuild_sqlite,
-            (self.path, self.platforms, self._clock, self.busy_timeout),
+            (self.path, self.platforms, self._clock, self.busy_timeout, self.read_only),
         )
 
     def __repr__(self) -> str:
@@ -659,6 +717,12 @@ class SqliteRegistry:
 
 
 def _rebuild_sqlite(
-    path: str, platforms: PlatformCatalog, clock: _Clock, busy_timeout: float
+    path: str,
+    platforms: PlatformCatalog,
+    clock: _Clock,
+    busy_timeout: float,
+    read_only: bool = False,
 ) -> SqliteRegistry:
-    return SqliteRegistry(path, platforms=platforms, clock=clock, busy_timeout=busy_timeout)
+    return SqliteRegistry(
+        path, platforms=platforms, clock=clock, busy_timeout=busy_timeout, read_only=read_only
+    )

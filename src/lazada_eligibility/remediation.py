@@ -53,7 +53,7 @@ REMEDIES: Final[Mapping[str, str]] = {
     "category.choose-another": N_("Apply for a category that is open to new sellers: {category} falls under {prohibited}, which is closed."),
     "platform.use-cross-border": N_("{where}: {name} is a domestic platform, so its turnover does not count. Add a store on a cross-border platform such as Amazon, eBay or AliExpress."),
     "platform.identify": N_("{where}: name the platform “{platform}” as the catalog knows it (a marketplace name or domain such as amazon.com), or expect a manual review."),
-    "evidence.use-unused-store": N_("{where}: its records are already used by application {holder} and cannot be used again; apply with a store whose records are not used on Lazada."),
+    "evidence.use-unused-store": N_("{where}: its records were already used for a Lazada store and cannot be used again; apply with a store whose records are not used on Lazada."),
     "owner.use-owned-store": N_("{where}: its records belong to {owner}; use a store whose records belong to {expected}."),
     "owner.state": N_("{where}: say who owns the store's records."),
     "stores.add": N_("Add a store on a cross-border platform, with its monthly turnover."),
@@ -100,7 +100,7 @@ class Remedy:
         facts: The figures: ``stores`` (labels), ``month``, ``amount``,
             ``minimum``, ``shortfall``, ``clears_on`` (the day the month
             leaves the review window), ``currency``, ``target``,
-            ``applied``, ``scope``, ``categories``, ``name``, ``holder``...
+            ``applied``, ``scope``, ``categories``, ``name``...
         reasons: The reasons (leaf outcomes) it answers.
 
     Example:
@@ -320,9 +320,7 @@ def _remedy(  # noqa: C901, PLR0912 -- one case per reason code, kept in one tab
     if code == "platform.unknown":
         return Remedy("platform.identify", {**base, "platform": facts.get("platform")}, (reason,))
     if code == "evidence.reused":
-        return Remedy(
-            "evidence.use-unused-store", {**base, "holder": facts.get("holder")}, (reason,)
-        )
+        return Remedy("evidence.use-unused-store", dict(base), (reason,))
     if code == "owner.mismatch":
         found = {k: facts[k] for k in ("owner", "expected") if k in facts}
         return Remedy("owner.use-owned-store", {**base, **found}, (reason,))

@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 try:
     from hypothesis import strategies as st
@@ -35,6 +35,7 @@ from .categories import LAZADA_CATEGORIES
 from .models import Application, MonthlyTurnover, Store
 from .money import Money, RateTable
 from .periods import Month
+from .platforms import Platform
 from .policy import Policy
 from .rules import (
     Rule,
@@ -70,6 +71,7 @@ __all__ = [
     "months",
     "policies",
     "rate_tables",
+    "store_ids",
     "store_leaves",
     "store_rules",
     "stores",
@@ -141,6 +143,37 @@ def turnover_lists(draw: st.DrawFn, store_category: str | None = None) -> list[M
     return [MonthlyTurnover(m, Money(draw(decimals(3000)), cur), c) for m, c in keys]
 
 
+# Id characters by the catalog's store id pattern; a platform without one
+# gets ids of letters and digits with an inner '-' or '_'.
+_ID_ALPHABETS: Final = {
+    "[a-z0-9]+": "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+    "[a-z0-9._*-]+": "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._*-",
+    "[0-9]+": "0123456789",
+}
+
+
+def store_ids(platform: Platform) -> st.SearchStrategy[str]:
+    """
+    Store ids that *platform* accepts, in its character set, as sellers write them.
+
+    Example:
+        >>> from hypothesis import find
+        >>> from lazada_eligibility import DEFAULT_PLATFORMS
+        >>> from lazada_eligibility.testing import store_ids
+        >>> find(store_ids(DEFAULT_PLATFORMS.get("aliexpress.com")), lambda s: len(s) > 2)
+        '000'
+
+    .. versionadded:: 0.2.0
+    """
+    alphabet = _ID_ALPHABETS.get(
+        platform.store_id_pattern,
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_",
+    )
+    return st.text(alphabet, min_size=1, max_size=16).filter(
+        lambda s: s[0].isalnum() and s[-1].isalnum()
+    )
+
+
 @st.composite
 def stores(draw: st.DrawFn, store_id: str | None = None) -> Store:
     """
@@ -151,7 +184,8 @@ def stores(draw: st.DrawFn, store_id: str | None = None) -> Store:
     category = draw(st.none() | st.sampled_from(CATEGORIES))
     return Store(
         platform=draw(st.sampled_from(PLATFORMS)),
-        store_id=store_id or draw(st.text("ABCDEFGH12345", min_size=1, max_size=6)),
+        # Digits: a store id every platform accepts (AliExpress store numbers are digits).
+        store_id=store_id or draw(st.text("123456789", min_size=1, max_size=6)),
         turnover=draw(turnover_lists(category)),
         name=draw(st.none() | st.text(min_size=1, max_size=10).filter(str.strip)),
         owner=draw(st.none() | st.sampled_from(("Seller Co.", "Other Co."))),
@@ -167,7 +201,7 @@ def applications(draw: st.DrawFn, max_stores: int = 3) -> Application:
     .. versionadded:: 0.1.0
     """
     n = draw(st.integers(0, max_stores))
-    found = [draw(stores(f"S{i}")) for i in range(n)]
+    found = [draw(stores(f"10{i}")) for i in range(n)]
     return Application(
         applicant=draw(st.sampled_from(("Seller Co.", "Other Co."))),
         category=draw(st.sampled_from(CATEGORIES[:-1]) | st.sampled_from(CATEGORIES)),

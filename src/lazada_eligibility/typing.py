@@ -49,13 +49,16 @@ class EvidenceRegistry(Protocol):
 
     :class:`~lazada_eligibility.InMemoryRegistry` and
     :class:`~lazada_eligibility.SqliteRegistry` implement it; a registry on
-    another database is a small class with these four methods. Platforms are
-    platform ids from the catalog and store ids are normalised by the
-    platform's rules (:meth:`~lazada_eligibility.Platform.normalize_store_id`)
-    before they reach a registry: ``evidence_not_reused()`` asks
-    :meth:`holder` with normalised keys, and :meth:`claim` normalises the
-    application's stores itself, refusing a store on a platform its catalog
-    does not know and an application without an ``id``.
+    another database is a small class with these four methods. A record is
+    keyed on its :class:`~lazada_eligibility.StoreIdentity` (account namespace
+    and canonical store id): ``evidence_not_reused()`` asks :meth:`holder`
+    with a platform id and a canonical store id, which
+    :meth:`~lazada_eligibility.PlatformCatalog.identity` turns into the key,
+    and :meth:`claim` keys the application's stores with
+    :func:`~lazada_eligibility.claim_keys`, refusing a store on a platform its
+    catalog does not know and an application without an ``id``. A record is
+    held by an application id *and* its applicant: another applicant with the
+    same id is another holder.
 
     A registry that can also hold its lock across several calls implements
     :class:`TransactionalRegistry`.
@@ -74,7 +77,8 @@ class EvidenceRegistry(Protocol):
 
         Atomic: when two applications claim overlapping stores at once, one
         gets every store and the other none. Claiming again for the
-        application that already holds a store keeps its claim. *decision*,
+        application that already holds a store (the same id and applicant)
+        keeps its claim. *decision*,
         when given, is the eligible decision the claim rests on.
 
         Returns:

@@ -24,10 +24,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final, Generic, TypeVar
 
 import attrs
 
-from ..exceptions import PolicyError
+from ..exceptions import FieldProblem, PolicyError, ValidationError
+from ..platforms import DEFAULT_PLATFORMS
 
 if TYPE_CHECKING:
     from ..categories import CategoryTaxonomy
+    from ..identity import StoreIdentity
     from ..models import Application, Store
     from ..periods import Month
     from ..platforms import Platform, PlatformCatalog
@@ -301,6 +303,7 @@ class Env:
     rates: ExchangeRates | None
     registry: EvidenceRegistry | None
     _platforms_seen: dict[str, Platform | None] = attrs.field(factory=dict)
+    _identities: dict[tuple[str, str], StoreIdentity | None] = attrs.field(factory=dict)
 
     def platform_of(self, raw: str) -> Platform | None:
         seen = self._platforms_seen
@@ -312,9 +315,67 @@ class Env:
             found = seen[raw] = self.platforms.resolve(raw)
             return found
 
+    def identity_of(self, store: Store) -> StoreIdentity | None:
+        """
+        Return the store's identity under this catalog, ``None`` on an unknown platform.
+
+        Raises:
+            ValidationError: The platform refuses the store id.
+        """
+        key = (store.platform, store.store_id)
+        seen = self._identities
+        try:
+            return seen[key]
+        except KeyError:
+            if len(seen) > 100_000:
+                seen.clear()
+            platform = self.platform_of(store.platform)
+            found = seen[key] = None if platform is None else platform.identity(store.store_id)
+            return found
+
+    def check_stores(self, app: Application) -> None:
+        """
+        Refuse an application whose store ids this catalog refuses, or that lists one store twice.
+
+        Raises:
+            ValidationError: Naming every bad store, with paths such as ``stores[1].store_id``.
+        """
+        if self.platforms is DEFAULT_PLATFORMS:
+            return  # an Application checks exactly this when it is built
+        problems: list[FieldProblem] = []
+        seen: dict[StoreIdentity, int] = {}
+        for i, store in enumerate(app.stores):
+            try:
+                found = self.identity_of(store)
+            except ValidationError as e:
+                problems.extend(e.prefixed(f"stores[{i}]").problems)
+                continue
+            if found is None:
+                continue
+            first = seen.setdefault(found, i)
+            if first != i:
+                problems.append(
+                    FieldProblem(
+                        f"stores[{i}]",
+                        f"the store {store.label!r} is listed twice: it is the store of "
+                        f"stores[{first}] (one account, however written)",
+                    )
+                )
+        if problems:
+            raise ValidationError(problems)
+
     def store_label(self, store: Store) -> str:
         platform = self.platform_of(store.platform)
-        return f"{platform.id if platform else store.platform}/{store.store_id}"
+        if platform is None:
+            return f"{store.platform}/{store.store_id}"
+        written = store.store_id.strip()
+        if not written.isascii() or "/" in written:
+            # Perhaps a seller page URL or look-alike letters: name the store
+            # by the id they stand for, which the seller recognises.
+            identity = self.identity_of(store)
+            if identity is not None and identity.store_id != written.casefold():
+                written = identity.store_id
+        return f"{platform.id}/{written}"
 
 
 class Rule(Generic[S]):

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 import attrs
 
 from ..exceptions import PolicyError, ValidationError
+from ..identity import same_holder
 from ..money import Money
 from ..platforms import PlatformKind
 from ._core import (
@@ -512,8 +513,10 @@ class EvidenceNotReused(LeafRule):
             platform = platform_of(store.platform)
             if platform is None:
                 return REVIEW, None
-            held = registry.holder(platform.id, platform.normalize_store_id(store.store_id))
-            if held is None or (app.id is not None and held.application_id == app.id):
+            identity = env.identity_of(store)
+            assert identity is not None  # noqa: S101 -- the platform is known
+            held = registry.holder(platform.id, identity.store_id)
+            if held is None or same_holder(held, app):
                 return PASS, held
             return FAIL, held
 
@@ -536,7 +539,7 @@ class EvidenceNotReused(LeafRule):
                 return Outcome("evidence_not_reused", VERDICTS[PASS], "evidence.unchecked", subject)
             children = []
             for store in app.stores:
-                v, held = one(store, app)
+                v, _ = one(store, app)
                 store_subject = f"store {env.store_label(store)}"
                 if v == REVIEW:
                     children.append(
@@ -555,7 +558,6 @@ class EvidenceNotReused(LeafRule):
                             VERDICTS[v],
                             "evidence.reused",
                             store_subject,
-                            {"holder": held.application_id},
                         )
                     )
                 else:
@@ -576,9 +578,11 @@ def evidence_not_reused() -> Rule[Application]:
     No store record of the application is already held by another application.
 
     Consults the registry passed to :func:`~lazada_eligibility.evaluate`;
-    a store held by the same application passes. Without a registry it
-    passes with code ``evidence.unchecked``, which a decision lists as a
-    caveat. Codes: ``evidence.unused``, ``evidence.reused`` (fact: holder),
+    a store held by the same application (the same id *and* the same
+    applicant) passes. Without a registry it passes with code
+    ``evidence.unchecked``, which a decision lists as a caveat. Codes:
+    ``evidence.unused``, ``evidence.reused`` (no facts: the holder is
+    operator-facing, in :attr:`~lazada_eligibility.Decision.holders`),
     ``evidence.unverified`` (a store on an unknown platform cannot be
     looked up), ``evidence.unchecked``.
 

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 MAX_WINDOW: Final = 120
 """The longest review window, in months: ten years."""
 
-__all__ = ["any_store", "combined_stores", "each_month", "every_store"]
+__all__ = ["any_store", "combined_stores", "each_month", "every_store", "stores_relied_on"]
 
 _CODES: Final = {
     kind: tuple(f"{kind}.{v.value}" for v in VERDICTS)
@@ -331,15 +331,27 @@ class CombinedStores(_StoreQuantifier):
                     result = v
             return result
 
+        def distinct(stores: tuple[Store, ...]) -> tuple[Store, ...]:
+            # One store written two ways is summed once. Applications refuse
+            # such twins under the default catalog; this holds under any other.
+            seen: dict[object, Store] = {}
+            for store in stores:
+                seen.setdefault(env.identity_of(store) or store, store)
+            return stores if len(seen) == len(stores) else tuple(seen.values())
+
         def decide(app: Application, as_of: dt.date) -> tuple[int, tuple[Store, ...]]:
             verdicts = [store_verdict(s, app, as_of) for s in app.stores]
-            sure = tuple(s for s, v in zip(app.stores, verdicts, strict=True) if v == PASS)
+            sure = distinct(
+                tuple(s for s, v in zip(app.stores, verdicts, strict=True) if v == PASS)
+            )
             v = totals_verdict(sure, app, as_of)
             if v == PASS or REVIEW not in verdicts:
                 return v, sure
             # Stores whose checks reviewed might count: if the application
             # would pass with them, nobody can tell without a review.
-            maybe = tuple(s for s, w in zip(app.stores, verdicts, strict=True) if w != FAIL)
+            maybe = distinct(
+                tuple(s for s, w in zip(app.stores, verdicts, strict=True) if w != FAIL)
+            )
             return (REVIEW if totals_verdict(maybe, app, as_of) != FAIL else v), sure
 
         def check(s: object, m: object, app: Application, as_of: dt.date) -> int:
@@ -414,3 +426,45 @@ def combined_stores(rule: Rule[Store]) -> Rule[Application]:
             f"got {rule}"
         )
     return result
+
+
+_PASSED: Final = VERDICTS[PASS]
+
+
+def _relied(outcome: Outcome, count: int) -> set[int] | None:
+    # Indexes of the stores a passing outcome rests on; None where it rests
+    # on no store quantifier (a leaf, a custom rule, or a negation).
+    rule = outcome.rule
+    if rule == "any_store":
+        return {i for i, c in enumerate(outcome.children) if c.verdict is _PASSED}
+    if rule == "every_store":
+        return set(range(count))
+    if rule == "combined_stores":
+        # Its first children are the stores' checks, in order; those that
+        # passed are the stores whose turnover was summed.
+        return {i for i, c in enumerate(outcome.children[:count]) if c.verdict is _PASSED}
+    if rule == "all":
+        parts = [_relied(c, count) for c in outcome.children]
+        found = [p for p in parts if p is not None]
+        return set().union(*found) if found else None
+    if rule == "any":
+        # The first alternative that passed is the one the decision used.
+        for child in outcome.children:
+            if child.verdict is _PASSED:
+                return _relied(child, count)
+    return None
+
+
+def stores_relied_on(outcome: Outcome, app: Application, env: Env) -> tuple[Store, ...]:
+    """
+    Return the stores a passing outcome relied on, in the application's order (internal).
+
+    For ``any_store`` the stores that passed; for ``every_store`` all; for
+    ``combined_stores`` the stores whose turnover was summed; under ``all``
+    the union, under ``any`` the first alternative that passed. A policy
+    that passes on no store quantifier relies on every listed store.
+    """
+    found = _relied(outcome, len(app.stores))
+    if found is None:
+        return app.stores
+    return tuple(s for i, s in enumerate(app.stores) if i in found)
