@@ -160,6 +160,7 @@ class Platform:
                 problem's path is ``store_id``.
 
         Example:
+            >>> from lazada_eligibility import DEFAULT_PLATFORMS
             >>> DEFAULT_PLATFORMS.get("amazon.de").identity("A2X9K4PLMN7Q")
             StoreIdentity(namespace='amazon', store_id='a2x9k4plmn7q')
 
