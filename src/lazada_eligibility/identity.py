@@ -165,6 +165,7 @@ def canonical_store_id(
         ValidationError: The id is refused; the problem's path is ``store_id``.
 
     Example:
+        >>> from lazada_eligibility import canonical_store_id
         >>> canonical_store_id(" \uff22est-Shop ")  # a full-width B
         'best-shop'
         >>> canonical_store_id("https://www.ebay.de/usr/Best-Shop", seller_urls=["path:/usr/{id}"])

@@ -515,6 +515,7 @@ class PlatformCatalog:
                 problem's path is ``store_id``.
 
         Example:
+            >>> from lazada_eligibility import DEFAULT_PLATFORMS
             >>> DEFAULT_PLATFORMS.identity("ebay.co.uk", "best-shop")
             StoreIdentity(namespace='ebay', store_id='best-shop')
             >>> DEFAULT_PLATFORMS.identity("Lazada", "x") is None
