@@ -206,7 +206,7 @@ class TestFormatting:
 
     def test_amounts_round_only_for_display(self):
         """Money shows the currency's digits, rounded half-even."""
-        assert "US$0.01" == speaker("en").money(Money("0.005000001", "USD"))
+        assert "US$0.01" == speaker("en").money(Money("0.005001", "USD"))
         assert ["JP¥1,234", "JP¥1,236"] == [
             speaker("zh_CN").money(Money(a, "JPY")) for a in ("1234.5", "1235.5")
         ]

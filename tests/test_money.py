@@ -4,6 +4,7 @@ Tests for Money and RateTable.
 
 from __future__ import annotations
 
+import decimal
 import pickle
 from decimal import Decimal
 from pathlib import Path
@@ -182,8 +183,9 @@ class TestRateTable:
             {("EUR", Month(2026, 8)): Decimal("1.10"), ("GBP", Month(2026, 8)): Decimal("1.32")}
         )
         assert Decimal("1.10") == table.rate("EUR", "USD", Month(2026, 8))
-        assert Decimal(1) / Decimal("1.10") == table.rate("USD", "EUR", Month(2026, 8))
-        assert Decimal("1.32") / Decimal("1.10") == table.rate("GBP", "EUR", Month(2026, 8))
+        eighty = decimal.Context(prec=80)
+        assert eighty.divide(1, Decimal("1.10")) == table.rate("USD", "EUR", Month(2026, 8))
+        assert Decimal("1.2") == table.rate("GBP", "EUR", Month(2026, 8))
         assert Decimal(1) == table.rate("JPY", "JPY", Month(2026, 8))
 
     def test_missing_is_none(self):
