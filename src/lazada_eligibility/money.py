@@ -184,6 +184,34 @@ def exact_money(amount: Decimal, currency: str) -> Money:
     return money
 
 
+def money_fact(data: Mapping[str, object]) -> Money:
+    """
+    Read back a computed amount written by a decision (``{"amount", "currency"}``).
+
+    Facts hold exact sums and conversions, which may carry more places than
+    an amount given; they need a finite number and a known currency only.
+
+    Raises:
+        ValidationError: Naming the bad key.
+    """
+    amount = data["amount"]
+    if not isinstance(amount, str | int | Decimal) or isinstance(amount, bool):
+        raise ValidationError.single("amount", f"expected a number as text, got {amount!r}")
+    _precheck_text(amount)
+    value = to_decimal(amount)
+    return exact_money(value, known_currency(data["currency"]))
+
+
+def _precheck_text(value: object) -> None:
+    if isinstance(value, str) and len(value) > _MAX_FACT_TEXT:
+        raise ValidationError.single(
+            "amount", f"must be a number of at most {_MAX_FACT_TEXT} characters, got {len(value)}"
+        )
+
+
+_MAX_FACT_TEXT = 200  # an exact sum has at most ~50 digits; a cross-rate fact at most ~120
+
+
 @functools.cache
 def currency_digits(currency: str) -> int:
     """
