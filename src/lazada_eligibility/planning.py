@@ -159,7 +159,9 @@ def assumed(
     def store(s: Store) -> Store:
         kept = [r for r in s.turnover if r.month < first]
         added = [MonthlyTurnover(m, minimum, application.category) for m in months]
-        fields = {a.alias: getattr(s, a.name) for a in attrs.fields(Store) if a.init}
+        fields: dict[str, Any] = {
+            str(a.alias): getattr(s, a.name) for a in attrs.fields(Store) if a.init
+        }
         return _AssumedStore(**{**fields, "turnover": (*kept, *added)})
 
     return attrs.evolve(application, stores=tuple(store(s) for s in application.stores))
