@@ -36,6 +36,7 @@ __all__ = [
     "round_down",
     "round_up",
     "sub",
+    "usable_rate",
 ]
 
 PRECISION: Final = 80
@@ -104,21 +105,29 @@ def rate_problem(value: Decimal) -> str | None:
     return None
 
 
-def convert(amount: Decimal, rate: object) -> Decimal | None:
+def usable_rate(rate: object) -> bool:
     """
-    Return *amount* x *rate* exactly, or ``None`` when that cannot be done exactly.
+    Whether the engine converts with *rate*: a :class:`~decimal.Decimal` within the bounds of a rate.
 
-    *rate* comes from an exchange-rate source as given: ``None`` when it is
-    not a finite :class:`~decimal.Decimal` in (0, 10^9), or when the product
-    needs more than :data:`PRECISION` digits (a cross rate that does not
-    end, given to 80 digits). The engine reviews then rather than round.
+    That is what keeps every product and sum within :data:`PRECISION`
+    digits. A cross rate that does not end (given to 80 digits) is not.
     """
     if type(rate) is not Decimal or not rate.is_finite() or not _ZERO < rate < _RATE_LIMIT:
+        return False
+    exponent = rate.as_tuple().exponent
+    return isinstance(exponent, int) and (exponent >= -RATE_PLACES or places(rate) <= RATE_PLACES)
+
+
+def convert(amount: Decimal, rate: object) -> Decimal | None:
+    """
+    Return *amount* x *rate* exactly, or ``None`` when the engine does not convert with *rate*.
+
+    *rate* comes from an exchange-rate source as given; see
+    :func:`usable_rate`. The engine reviews then rather than round.
+    """
+    if not usable_rate(rate):
         return None
-    try:
-        return EXACT.multiply(amount, rate)
-    except decimal.Inexact:
-        return None
+    return EXACT.multiply(amount, rate)  # type: ignore[arg-type]
 
 
 def round_down(value: Decimal, digits: int) -> Decimal:

@@ -486,8 +486,8 @@ def min_turnover(minimum: Money, category_mode: str = "same-top-level") -> Rule[
     ``turnover.below-minimum`` (facts: month, amount, minimum, shortfall),
     ``fx.rate-missing``, ``fx.rate-inexact`` (converting with the rate
     given cannot be exact: a cross rate between two currencies other than
-    USD that does not end, such as USD to EUR at 1 / 1.08, or a rate that
-    is not a positive decimal below 10^9) and ``category.unknown`` (all
+    USD that does not end, such as USD to EUR at 1 / 1.08, or a rate
+    outside the bounds of a rate: positive, below 10^9, at most 12 places) and ``category.unknown`` (all
     review, and only when the counted turnover falls short without those
     records). Sums and conversions are exact and ignore the caller's
     :mod:`decimal` context.
