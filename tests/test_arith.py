@@ -220,6 +220,27 @@ class TestFractionOracle:
         assert {expected} == all_paths(policy, app_of(*stores), rates=RateTable(rates))
 
 
+    @settings(max_examples=200, deadline=None)
+    @given(
+        split_stores(),
+        st.sampled_from(("1000", "999.99", "500", "1000.01")),
+        st.sampled_from(("1000", "1500", "500.01")),
+        st.sampled_from(("any", "same-top-level")),
+    )
+    def test_composed_month_rules_equal_fractions(self, stores_rates, a, b, mode):
+        """each_month(min_turnover(A) | min_turnover(B)), the general template, decides as fractions do."""
+        stores, rates = stores_rates
+        low = min(Money(a, "USD"), Money(b, "USD"))
+        fractions = {k: Fraction(v) for k, v in rates.items()}
+        month_rule = min_turnover(Money(a, "USD"), mode) | min_turnover(Money(b, "USD"), mode)
+        policy = Policy("t", "1", any_store(each_month(month_rule)))
+        # Every record's category (none, laptops, audio) is in the store's top level
+        # (mobiles, 3C digital) or counts under "any"; none is unknown.
+        found = [oracle([s], low, fractions) for s in stores]
+        expected = max(found, key=lambda v: v.rank)
+        assert {expected} == all_paths(policy, app_of(*stores), rates=RateTable(rates))
+
+
 class TestContextIndependence:
     @settings(max_examples=100, deadline=None)
     @given(
