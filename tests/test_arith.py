@@ -219,7 +219,6 @@ class TestFractionOracle:
         expected = max(found, key=lambda v: v.rank)
         assert {expected} == all_paths(policy, app_of(*stores), rates=RateTable(rates))
 
-
     @settings(max_examples=200, deadline=None)
     @given(
         split_stores(),

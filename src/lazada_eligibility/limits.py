@@ -32,18 +32,18 @@ __all__ = [
 ]
 
 AMOUNT_LIMIT: Final = 10**15
-"""Every amount's magnitude is below this: 10^15 (a thousand trillion) units.
+"""Every amount's magnitude is below 10^15 (a thousand trillion) units.
 
 The largest monthly turnover of one store in the weakest currency Lazada sellers
 report in (Vietnamese dong, about 25,000 to the US dollar) stays below it up to
 about US$40 billion a month."""
 
 AMOUNT_PLACES: Final = 6
-"""Amounts have at most 6 decimal places: every currency has at most 4 minor digits,
+"""Amounts have at most 6 decimal places, since every currency has at most 4 minor digits,
 and exports that give unit prices to a fraction of a cent stay within 6."""
 
 RATE_LIMIT: Final = 10**9
-"""Every exchange rate is positive and below this: 10^9.
+"""Every exchange rate is positive and below 10^9.
 
 A rate says what one unit of a currency is worth in another. The largest such
 figures are a strong currency in a weak one: one US dollar is about 25,000
@@ -61,7 +61,7 @@ MAX_STORES: Final = 50
 """An application lists at most 50 stores."""
 
 MAX_RECORDS_PER_STORE: Final = 600
-"""A store has at most 600 monthly records: 10 years of months, each split into up to 5 categories."""
+"""A store has at most 600 monthly records, 10 years of months, each split into up to 5 categories."""
 
 MAX_TEXT_LENGTH: Final = 200
 """The applicant, the application id, categories, platforms, store ids, names and owners

@@ -10,7 +10,7 @@ An amount given to :class:`Money` is below 10^15 in magnitude with at most 6
 decimal places, and a rate given to :class:`RateTable` is positive, below
 10^9, with at most 12 places (:mod:`lazada_eligibility.limits` says why).
 Sums, differences and conversions are then always exact, whatever
-:mod:`decimal` context the calling program has set: they run in a private
+``decimal`` context the calling program has set: they run in a private
 context that raises rather than rounds. Their results may carry more places
 than an amount given (a converted amount up to 18), and are kept whole.
 """
@@ -114,11 +114,12 @@ def bounded_amount(value: Decimal | int | str, field: str = "amount") -> Decimal
     Turn *value* into a :class:`~decimal.Decimal` within the bounds of an amount.
 
     Raises:
-        TypeError: As :func:`to_decimal`.
+        TypeError: As ``to_decimal()``.
         ValidationError: Naming *field*: not a number, not finite, 10^15 or
             more in magnitude, or more than 6 decimal places.
 
     Example:
+        >>> from lazada_eligibility.money import bounded_amount
         >>> bounded_amount("1e26")
         Traceback (most recent call last):
         ...
@@ -139,11 +140,12 @@ def bounded_rate(value: Decimal | int | str, field: str = "rate") -> Decimal:
     Turn *value* into a :class:`~decimal.Decimal` within the bounds of an exchange rate.
 
     Raises:
-        TypeError: As :func:`to_decimal`.
+        TypeError: As ``to_decimal()``.
         ValidationError: Naming *field*: not a number, not positive, 10^9 or
             more, or more than 12 decimal places.
 
     Example:
+        >>> from lazada_eligibility.money import bounded_rate
         >>> bounded_rate("0.0000400000")
         Decimal('0.0000400000')
 
@@ -247,7 +249,7 @@ class Money:
         '1.000,00\xa0US$'
 
     The sum, difference or multiple of amounts is exact whatever
-    :mod:`decimal` context is current, and may have more places than an
+    ``decimal`` context is current, and may have more places than an
     amount given.
 
     .. versionadded:: 0.1.0

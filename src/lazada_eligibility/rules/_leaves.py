@@ -490,7 +490,7 @@ def min_turnover(minimum: Money, category_mode: str = "same-top-level") -> Rule[
     outside the bounds of a rate: positive, below 10^9, at most 12 places) and ``category.unknown`` (all
     review, and only when the counted turnover falls short without those
     records). Sums and conversions are exact and ignore the caller's
-    :mod:`decimal` context.
+    ``decimal`` context.
 
     Example:
         >>> min_turnover(Money("1000", "USD"))
