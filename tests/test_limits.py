@@ -7,6 +7,8 @@ that names the field.
 
 from __future__ import annotations
 
+import io
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from lazada_eligibility import (
     RateTable,
     Store,
     ValidationError,
+    cli,
     load_policy,
 )
 from lazada_eligibility.limits import (
@@ -277,3 +280,35 @@ class TestApplicationLimits:
             len(app.stores),
             len(app.stores[-1].turnover),
         )
+
+
+def write_app(path: Path, amounts: dict[str, str]) -> Path:
+    records = [{"month": m, "amount": {"amount": a, "currency": "USD"}} for m, a in amounts.items()]
+    store_doc = {"platform": "Amazon US", "store_id": "A1", "category": "mobiles"}
+    doc = {"applicant": "S", "category": "mobiles", "stores": [{**store_doc, "turnover": records}]}
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+class TestCommandLine:
+    def test_explain_refuses_a_huge_amount(self, tmp_path: Path, capsys):
+        """The check command with --explain and US$1e26 stops at the door with status 65 naming the field."""
+        path = write_app(tmp_path / "app.json", {"2026-09": "1e26"})
+        argv = ["check", str(path), "--explain", "--as-of", "2026-11-28"]
+        status = cli.main(argv, out=io.StringIO())
+        assert 65 == status
+        assert (
+            "stores[0].turnover[0].amount: must be below 10^15 in magnitude"
+            in capsys.readouterr().err
+        )
+
+    def test_explain_shows_a_shortfall_rounded_up(self, tmp_path: Path):
+        """US$999.995 reads "US$999.99, US$0.01 short", and the decision is a fail."""
+        months = {"2026-08": "2000", "2026-09": "999.995", "2026-10": "2000"}
+        path = write_app(tmp_path / "app.json", months)
+        out = io.StringIO()
+        status = cli.main(["check", str(path), "--explain", "--as-of", "2026-11-28"], out=out)
+        assert 1 == status
+        text = out.getvalue()
+        assert "turnover US$999.99, US$0.01 short of the minimum of US$1,000.00" in text
+        assert "US$0.00" not in text
