@@ -335,7 +335,14 @@ class TestInexactRates:
 
     @pytest.mark.parametrize(
         ("rate", "expected"),
-        [("0.999999999999", Verdict.FAIL), ("1.000000000000", Verdict.PASS), ("1", Verdict.PASS)],
+        [
+            ("0.999999999999", Verdict.FAIL),
+            ("1.000000000000", Verdict.PASS),
+            ("1", Verdict.PASS),
+            # More than 12 digits after the point, but only trailing zeros past the 12th.
+            ("0.9999999999990", Verdict.FAIL),
+            ("1.0000000000000000", Verdict.PASS),
+        ],
     )
     def test_a_rate_of_twelve_places_converts(self, rate, expected):
         """A 12-place rate converts exactly: EUR 1,000 at 0.999999999999 is short by a billionth."""
@@ -379,6 +386,31 @@ class TestArith:
         assert Decimal(down) == _arith.round_down(Decimal(value), 2)
         assert Decimal(up) == _arith.round_up(Decimal(value), 2)
 
+    def test_rounding_ignores_the_callers_context(self):
+        """Directed and display rounding work under a 3-digit context that traps Inexact."""
+        with decimal.localcontext(prec=3, traps=[decimal.Inexact, decimal.InvalidOperation]):
+            assert Decimal("1000.00") == _arith.round_up(Decimal("999.995"), 2)
+            assert Decimal("999.99") == _arith.round_down(Decimal("999.995"), 2)
+            assert Decimal("1000.00") == _arith.display(Decimal("999.995"), 2)
+
+    def test_divide_exact_or_eighty_digits(self):
+        """A quotient that ends is exact; one that does not has 80 correctly rounded digits."""
+        assert Decimal("0.8") == _arith.divide(Decimal(1), Decimal("1.25"))
+        third = _arith.divide(Decimal(1), Decimal(3))
+        assert Decimal("0." + "3" * 80) == third
+
+    def test_long_numbers_are_shortened_in_messages(self):
+        """A number past 40 characters is shown by its ends and its length; 40 are shown whole."""
+        longer = Decimal("1." + "0" * 38 + "1")  # 41 characters
+        expected = "1.000000000000000000...0000000001 (41 characters)"
+        assert f"must have at most 6 decimal places, got {expected}" == _arith.amount_problem(
+            longer
+        )
+        whole = "1." + "0" * 37 + "1"  # 40 characters
+        assert f"must have at most 6 decimal places, got {whole}" == _arith.amount_problem(
+            Decimal(whole)
+        )
+
     def test_convert_none_when_inexact(self):
         """Convert gives None for a product that needs more than the context's digits."""
         rate = _arith.ROUNDING.divide(Decimal(1), Decimal("1.08"))
@@ -387,7 +419,16 @@ class TestArith:
 
     @pytest.mark.parametrize(
         ("value", "places"),
-        [("1", 0), ("1.50000", 1), ("1000", 0), ("0.000001", 6), ("1E+3", 0), ("0E-9", 0)],
+        [
+            ("1", 0),
+            ("1.50000", 1),
+            ("1000", 0),
+            ("0.000001", 6),
+            ("1E+3", 0),
+            ("0E-9", 0),
+            ("1.0", 0),
+            ("100.00", 0),
+        ],
     )
     def test_places(self, value, places):
         """Places count what an amount needs, not trailing zeros."""

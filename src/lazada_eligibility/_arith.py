@@ -151,16 +151,17 @@ def display(value: Decimal, digits: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-digits), context=ROUNDING)
 
 
-def divide(value: Decimal, divisor: Decimal) -> tuple[Decimal, bool]:
+def divide(value: Decimal, divisor: Decimal) -> Decimal:
     """
-    Return *value* / *divisor* and whether that quotient is exact.
+    Return *value* / *divisor*: exact when the quotient ends within :data:`PRECISION` digits.
 
-    An inexact quotient is correctly rounded to :data:`PRECISION` digits.
+    Otherwise the quotient is correctly rounded to :data:`PRECISION`
+    significant digits (:func:`usable_rate` then refuses it as a rate).
     """
     try:
-        return EXACT.divide(value, divisor), True
+        return EXACT.divide(value, divisor)
     except decimal.Inexact:
-        return ROUNDING.divide(value, divisor), False
+        return ROUNDING.divide(value, divisor)
 
 
 def _short(value: Decimal) -> str:

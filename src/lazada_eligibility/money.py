@@ -538,7 +538,7 @@ class RateTable:
         t = _ONE if target == "USD" else to_usd.get((target, month))
         if s is None or t is None:
             return None
-        return s if t is _ONE else _arith.divide(s, t)[0]
+        return s if t is _ONE else _arith.divide(s, t)
 
     def convert(self, money: Money, target: str, month: Month) -> Money | None:
         """
