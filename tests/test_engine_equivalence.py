@@ -184,6 +184,8 @@ EDGES = (
                 ],
             ),
             store("Walmart", "s12", FULL),
+            # GBP into EUR goes through USD: 1.27 / 1.08 does not end (fx.rate-inexact).
+            store("amazon.co.uk", "s15", {8: "1000", 9: "1000", 10: "500"}, currency="GBP"),
         ],
     ),
     Application("Other Co.", "no-such-category", [store("Amazon US", "s13", FULL)]),
@@ -218,7 +220,12 @@ def random_corpus(n: int = 300, seed: int = 7) -> list[Application]:
 
 
 CORPUS = (*EDGES, *random_corpus())
-RATES = RateTable({("EUR", Month(2026, m)): Decimal("1.08") for m in range(1, 13)})
+RATES = RateTable(
+    {
+        **{("EUR", Month(2026, m)): Decimal("1.08") for m in range(1, 13)},
+        **{("GBP", Month(2026, m)): Decimal("1.27") for m in range(1, 13)},
+    }
+)
 
 TEMPLATE_POLICIES: dict[str, tuple[Rule[Application], dict[str, Any]]] = {
     "default": (lazada_cross_border().rule, {"rates": RATES}),

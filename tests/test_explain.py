@@ -8,12 +8,14 @@ Tests for explanations: catalogs, formatting per locale, fallbacks and the expla
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import gettext
 import importlib.util
 import io
 import json
 import re
 import string
+from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
 from typing import ClassVar
@@ -46,6 +48,7 @@ from lazada_eligibility._l10n import (
     speaker,
 )
 from lazada_eligibility.explain import MESSAGES, explain, render_earliest, render_reason
+from lazada_eligibility.money import exact_money
 from lazada_eligibility.planning import EarliestDate, earliest_plan
 from lazada_eligibility.policies import lazada_cross_border
 from lazada_eligibility.remediation import where
@@ -210,7 +213,7 @@ class TestFormatting:
 
     def test_amounts_round_only_for_display(self):
         """Money shows the currency's digits, rounded half-even."""
-        assert "US$0.01" == speaker("en").money(Money("0.005000001", "USD"))
+        assert "US$0.01" == speaker("en").money(Money("0.005001", "USD"))
         assert ["JP¥1,234", "JP¥1,236"] == [
             speaker("zh_CN").money(Money(a, "JPY")) for a in ("1234.5", "1235.5")
         ]
@@ -661,3 +664,36 @@ class TestTranslatorComments:
 
         assert message is not None
         assert message.user_comments, (language, msgid)
+
+
+class TestShownFigures:
+    @pytest.mark.parametrize(
+        ("amount", "shortfall", "shown"),
+        [
+            ("999.995", "0.005", "turnover US$999.99, US$0.01 short"),
+            ("999.999999", "0.000001", "turnover US$999.99, US$0.01 short"),
+            ("0.005", "999.995", "turnover US$0.00, US$1,000.00 short"),
+            ("850", "150", "turnover US$850.00, US$150.00 short"),
+        ],
+    )
+    def test_shortfall_up_turnover_down(self, amount, shortfall, shown):
+        """A shortfall rounds up and is never zero; the turnover beside it rounds down."""
+        facts = {"amount": Money(amount, "USD"), "shortfall": Money(shortfall, "USD")}
+        assert shown == speaker("en").fill("turnover {amount}, {shortfall} short", facts)
+
+    def test_yen_round_to_whole_yen(self):
+        """The minor unit is the currency's: JPY 0.4 short reads JP¥1 short."""
+        facts = {"amount": Money("9999.6", "JPY"), "shortfall": Money("0.4", "JPY")}
+        assert "¥9,999, ¥1" == speaker("en").fill("{amount}, {shortfall}", facts)
+
+    def test_other_amounts_round_half_even(self):
+        """Without a shortfall, amounts round half-even as before."""
+        facts = {"amount": Money("1000.005", "USD")}
+        assert "US$1,000.00" == speaker("en").fill("{amount}", facts)
+
+    def test_formatting_ignores_the_callers_context(self):
+        """A caller's prec=4 does not turn US$999.99 into US$1,000.00 or fail on big sums."""
+        with decimal.localcontext(prec=4, rounding=decimal.ROUND_UP):
+            assert "US$999.99" == speaker("en").money(Money("999.99", "USD"))
+            big = exact_money(Decimal("99999999999999999999999999.123456"), "USD")
+            assert speaker("en").money(big).endswith(",999.12")

@@ -4,6 +4,7 @@ Tests for Money and RateTable.
 
 from __future__ import annotations
 
+import decimal
 import pickle
 from decimal import Decimal
 from pathlib import Path
@@ -100,7 +101,53 @@ class TestMoney:
         assert m <= Money(1000, "USD")
         assert not m < Money(1000, "USD")
         assert m > Money("999.99", "USD")
+        assert not m > Money(1000, "USD")
+        assert not Money("999.99", "USD") >= m
+        assert not m <= Money("999.99", "USD")
         assert Money(1000, "USD") == m
+
+    @pytest.mark.parametrize("op", ["__lt__", "__le__", "__gt__", "__ge__"])
+    def test_comparing_with_other_types_is_not_implemented(self, op):
+        """Comparing Money with a number is left to Python, which refuses it."""
+        assert NotImplemented is getattr(Money(1, "USD"), op)(1)
+
+    @pytest.mark.parametrize(
+        ("compare", "verb"),
+        [
+            (lambda a, b: a < b, "compare"),
+            (lambda a, b: a <= b, "compare"),
+            (lambda a, b: a > b, "compare"),
+            (lambda a, b: a >= b, "compare"),
+            (lambda a, b: a + b, "add"),
+            (lambda a, b: a - b, "subtract"),
+        ],
+    )
+    def test_mismatch_names_the_operation(self, compare, verb):
+        """Mixing currencies says what was attempted, with both amounts."""
+        expected = (
+            f"cannot {verb} Money('1', 'USD') and Money('2', 'EUR'): "
+            "convert one currency to the other first"
+        )
+        with pytest.raises(CurrencyMismatchError) as e:
+            compare(Money(1, "USD"), Money(2, "EUR"))
+        assert expected == str(e.value)
+
+    def test_product_that_cannot_be_exact_is_refused(self):
+        """A product that would need more than 80 digits is refused, not rounded."""
+        factor = Decimal("1." + "1" * 70)
+        with pytest.raises(ValidationError) as e:
+            _ = Money("999999999999999.999999", "USD") * factor
+        expected = (
+            f"amount: the result of 999999999999999.999999 and {factor} cannot be held exactly"
+        )
+        assert expected == str(e.value)
+
+    def test_format_ignores_the_callers_context(self):
+        """Formatting under prec=4 and ROUND_UP still shows US$999.99 and large sums whole."""
+        with decimal.localcontext(prec=4, rounding=decimal.ROUND_UP):
+            assert "$999.99" == Money("999.99", "USD").format("en")
+            big = Money("999999999999999", "USD") + Money("999999999999999", "USD")
+            assert "$1,999,999,999,999,998.00" == big.format("en")
 
     def test_format(self):
         """format() rounds to the currency's digits in the locale's style."""
@@ -182,8 +229,9 @@ class TestRateTable:
             {("EUR", Month(2026, 8)): Decimal("1.10"), ("GBP", Month(2026, 8)): Decimal("1.32")}
         )
         assert Decimal("1.10") == table.rate("EUR", "USD", Month(2026, 8))
-        assert Decimal(1) / Decimal("1.10") == table.rate("USD", "EUR", Month(2026, 8))
-        assert Decimal("1.32") / Decimal("1.10") == table.rate("GBP", "EUR", Month(2026, 8))
+        eighty = decimal.Context(prec=80)
+        assert eighty.divide(1, Decimal("1.10")) == table.rate("USD", "EUR", Month(2026, 8))
+        assert Decimal("1.2") == table.rate("GBP", "EUR", Month(2026, 8))
         assert Decimal(1) == table.rate("JPY", "JPY", Month(2026, 8))
 
     def test_missing_is_none(self):

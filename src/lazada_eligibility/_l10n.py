@@ -10,6 +10,7 @@ their translations live in the gettext catalogs under ``locale/``.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import functools
 import io
 import re
@@ -24,8 +25,9 @@ import babel.lists
 import babel.numbers
 from babel.support import NullTranslations, Translations
 
+from . import _arith
 from .categories import LAZADA_CATEGORIES, CategoryTaxonomy
-from .money import Money
+from .money import Money, exact_money
 from .periods import Month
 
 __all__ = ["LANGUAGES", "N_", "Speaker", "catalog_language", "speaker", "store_labels"]
@@ -167,11 +169,38 @@ def format_money(money: Money, locale: babel.Locale) -> str:
     """
     Format *money* for *locale*, with an unambiguous dollar sign and CLDR spacing.
     """
-    text = babel.numbers.format_currency(money.amount, money.currency, locale=locale)
+    # babel rounds in the current decimal context: a caller's prec=4 would
+    # show US$1,000.00 for 999.99, and a 27-digit sum would not format.
+    with decimal.localcontext(_arith.ROUNDING):
+        text = babel.numbers.format_currency(money.amount, money.currency, locale=locale)
     used, shown = _symbol(money.currency, locale)
     if shown != used:
         text = text.replace(used, shown, 1)
     return _spaced(text, shown)
+
+
+def shown_figures(values: Mapping[str, Any]) -> Mapping[str, Any]:
+    """
+    Round a shortfall and the turnover beside it so that what is shown never contradicts the verdict.
+
+    A shortfall rounds *up* to the currency's minor unit, so a seller one
+    thousandth of a cent short reads "US$0.01 short", never "US$0.00 short";
+    the turnover shown beside it rounds *down*, so it never reads as the
+    minimum itself. Other amounts round half-even.
+    """
+    shortfall = values.get("shortfall")
+    if not isinstance(shortfall, Money):
+        return values
+    found = dict(values)
+    found["shortfall"] = exact_money(
+        _arith.round_up(shortfall.amount, shortfall.digits), shortfall.currency
+    )
+    amount = values.get("amount")
+    if isinstance(amount, Money):
+        found["amount"] = exact_money(
+            _arith.round_down(amount.amount, amount.digits), amount.currency
+        )
+    return found
 
 
 def store_labels(subject: str) -> tuple[str, ...]:
@@ -351,7 +380,7 @@ class Speaker:
         placeholders do not fit falls back to the English template, then to
         *fallback*.
         """
-        text = {k: self.value(k, v) for k, v in values.items()}
+        text = {k: self.value(k, v) for k, v in shown_figures(values).items()}
         for candidate in (self.gettext(template), template, fallback):
             if candidate is None:
                 continue

@@ -17,10 +17,12 @@ from typing import Any, Final
 
 import attrs
 
+from . import _arith
 from ._policy_kinds import KINDS, RuleKind, RuleParam
 from ._policy_text import check_tree, join, show
 from .categories import CategoryTaxonomy
 from .exceptions import EligibilityError, FieldProblem, PolicyError, ValidationError
+from .limits import AMOUNT_LIMIT
 from .money import Money, known_currency
 from .periods import Month
 from .policy import Policy
@@ -199,11 +201,23 @@ class _Builder:
 
     def decimal(self, param: RuleParam, raw: object, path: str, note: str) -> Any:  # noqa: ANN401 -- Decimal or _BAD
         if type(raw) is int:
-            return self.bounded(param, Decimal(raw), path, note)
-        if not isinstance(raw, str) or not DECIMAL.fullmatch(raw):
+            if abs(raw) >= AMOUNT_LIMIT:
+                digits = abs(raw).bit_length() * 30103 // 100000 + 1
+                return self.fail(
+                    path, note, f"must be below 10^15 in magnitude, got about {digits} digits"
+                )
+            value = Decimal(raw)
+        elif not isinstance(raw, str) or not DECIMAL.fullmatch(raw):
             expected = 'expected a number written as text, such as "1000.50"'
             return self.fail(path, note, f"{expected}, got {show(raw)}")
-        return self.bounded(param, Decimal(raw), path, note)
+        else:
+            value = Decimal(raw)
+        # Decimals in policies are amounts: the bounds of an amount hold here
+        # too, so a minimum of "1e1000000" is refused where it is written.
+        problem = _arith.amount_problem(value)
+        if problem is not None:
+            return self.fail(path, note, problem)
+        return self.bounded(param, value, path, note)
 
     def text(self, param: RuleParam, raw: str, path: str, note: str) -> Any:  # noqa: ANN401 -- parsed or _BAD
         kind = param.type

@@ -401,6 +401,7 @@ _builtin(
         "turnover.below-minimum": "fail: below the minimum "
         "(facts: month, amount, minimum, shortfall)",
         "fx.rate-missing": "review: short without records that have no exchange rate",
+        "fx.rate-inexact": "review: short without records whose rate cannot convert exactly",
         "category.unknown": "review: short without records of an unknown category",
     },
     factory="min_turnover",

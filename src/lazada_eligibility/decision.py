@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Final, overload
 import attrs
 
 from .exceptions import ValidationError
-from .money import Money
+from .money import Money, money_fact
 from .periods import Month
 from .rules import Outcome, Verdict
 
@@ -65,7 +65,7 @@ def decode_fact(key: str, value: object) -> object:
         if isinstance(value, str):
             return Month.parse(value)
     if isinstance(value, Mapping) and set(value) == {"amount", "currency"}:
-        return Money.from_dict(value)
+        return money_fact(value)
     if isinstance(value, list):
         return tuple(decode_fact("", v) for v in value)
     return value

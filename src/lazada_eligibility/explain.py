@@ -54,6 +54,7 @@ MESSAGES: Final[Mapping[str, str]] = {
     "turnover.month-missing": N_("{where}: no turnover on record; at least {minimum} is needed."),
     "turnover.below-minimum": N_("{where}: turnover {amount}, {shortfall} short of the minimum of {minimum}."),
     "fx.rate-missing": N_("{where}: no exchange rate from {currency} to {target}; it needs manual review."),
+    "fx.rate-inexact": N_("{where}: the exchange rate from {currency} to {target} ({rate}) cannot convert the turnover exactly; it needs manual review."),
     "evidence.unused": N_("{where}: its records are not used by another Lazada store."),
     "evidence.reused": N_("{where}: its records were already used for a Lazada store; records cannot be used twice."),
     "evidence.unverified": N_("Some store records could not be looked up in the registry."),

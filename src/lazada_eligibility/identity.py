@@ -47,11 +47,12 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import attrs
 
 from .exceptions import ValidationError
+from .limits import MAX_TEXT_LENGTH
 
 __all__ = ["MAX_STORE_ID_LENGTH", "StoreIdentity", "canonical_store_id", "store_id_problem"]
 
-MAX_STORE_ID_LENGTH: Final = 200
-"""The longest store id, in characters, before and after normalisation."""
+MAX_STORE_ID_LENGTH: Final = MAX_TEXT_LENGTH
+"""The longest store id, in characters, before and after normalisation (the limit on any text)."""
 
 # Control, format, surrogate, private-use, unassigned; line and paragraph separators.
 _REFUSED: Final = {

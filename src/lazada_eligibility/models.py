@@ -10,12 +10,13 @@ them; loose input (JSON, CSV rows) goes through the named constructors
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Final, TypeVar, cast
+from typing import Any, ClassVar, Final, TypeVar, cast
 
 import attrs
 
 from .exceptions import FieldProblem, ValidationError
 from .identity import StoreIdentity, store_id_problem
+from .limits import MAX_RECORDS_PER_STORE, MAX_STORES, MAX_TEXT_LENGTH
 from .money import Money
 from .periods import Month
 from .platforms import DEFAULT_PLATFORMS
@@ -37,6 +38,21 @@ def _text_problem(path: str, value: object, *, optional: bool = False) -> FieldP
         return None
     if _blank(value):
         return FieldProblem(path, f"must not be blank, got {value!r}")
+    return _long_problem(path, value)
+
+
+def _long_problem(path: str, value: object) -> FieldProblem | None:
+    if isinstance(value, str) and len(value) > MAX_TEXT_LENGTH:
+        return FieldProblem(
+            path,
+            f"must be at most {MAX_TEXT_LENGTH} characters, got {len(value)}: {value[:20]!r}...",
+        )
+    return None
+
+
+def _count_problem(path: str, count: int, limit: int, what: str) -> FieldProblem | None:
+    if count > limit:
+        return FieldProblem(path, f"at most {limit} {what}, got {count}")
     return None
 
 
@@ -201,6 +217,8 @@ class Store:
     _by_month: Mapping[Month, tuple[MonthlyTurnover, ...]] = attrs.field(
         init=False, repr=False, eq=False, hash=False, default=None
     )
+    # Planning's hypothetical stores (input plus assumed months) may exceed it.
+    _max_records: ClassVar[int] = MAX_RECORDS_PER_STORE
 
     def __attrs_post_init__(self) -> None:
         problems: list[FieldProblem | None] = [
@@ -212,6 +230,13 @@ class Store:
             value = getattr(self, field)
             if value is not None and not isinstance(value, str):
                 problems.append(FieldProblem(field, f"must be text or None, got {value!r}"))
+            problems.append(_long_problem(field, value))
+        # Checked before any record is looked at: the engine's work grows with them.
+        too_many = _count_problem(
+            "turnover", len(self.turnover), self._max_records, "monthly records"
+        )
+        if too_many is not None:
+            raise ValidationError([p for p in (*problems, too_many) if p is not None])
         by_month: dict[Month, list[MonthlyTurnover]] = {}
         seen: dict[tuple[Month, str | None], int] = {}
         for i, record in enumerate(self.turnover):
@@ -309,7 +334,9 @@ class Store:
         )
         platform = r.get("platform", _text)
         store_id = r.get("store_id", _text)
-        turnover = r.get_list("turnover", MonthlyTurnover.from_dict)
+        turnover = r.get_list(
+            "turnover", MonthlyTurnover.from_dict, MAX_RECORDS_PER_STORE, "monthly records"
+        )
         name = r.get("name", _optional_text, None)
         owner = r.get("owner", _optional_text, None)
         category = r.get("category", _optional_text, None)
@@ -367,6 +394,9 @@ class Application:
             object.__setattr__(self, "market", _market(self.market))
         except ValidationError as e:
             problems.extend(e.problems)
+        too_many = _count_problem("stores", len(self.stores), MAX_STORES, "stores")
+        if too_many is not None:
+            raise ValidationError([p for p in (*problems, too_many) if p is not None])
         seen: dict[StoreIdentity | tuple[str, str], int] = {}
         for i, store in enumerate(self.stores):
             if not isinstance(store, Store):
@@ -444,7 +474,7 @@ class Application:
         )
         applicant = r.get("applicant", _text)
         category = r.get("category", _text)
-        stores = r.get_list("stores", Store.from_dict)
+        stores = r.get_list("stores", Store.from_dict, MAX_STORES, "stores")
         app_id = r.get("id", _optional_text, None)
         market = r.get("market", _market, None)
         r.done()
@@ -473,7 +503,7 @@ def _fast_application(data: object) -> Application:
         if type(data) is not dict or not data.keys() <= _APPLICATION_KEYS:
             raise _NotCanonical
         stores = data["stores"]
-        if type(stores) is not list:
+        if type(stores) is not list or len(stores) > MAX_STORES:
             raise _NotCanonical
         return Application(
             data["applicant"],
@@ -493,7 +523,7 @@ def _fast_store(data: object) -> Store:
     if (name is not None and _blank(name)) or (owner is not None and _blank(owner)):
         raise _NotCanonical
     records = data.get("turnover", [])
-    if type(records) is not list:
+    if type(records) is not list or len(records) > MAX_RECORDS_PER_STORE:
         raise _NotCanonical
     return Store(
         data["platform"],
@@ -558,10 +588,15 @@ class _Reader:
             self.problems.append(FieldProblem(key, str(e)))
         return cast("_T", default)
 
-    def get_list(self, key: str, convert: Callable[[Any], _T]) -> list[_T]:
+    def get_list(self, key: str, convert: Callable[[Any], _T], limit: int, what: str) -> list[_T]:
         value = self.data.get(key, [])
         if not isinstance(value, list | tuple):
             self.problems.append(FieldProblem(key, f"expected a list, got {value!r}"))
+            return []
+        if len(value) > limit:
+            # Refused before converting a single item: a document of a
+            # million records costs nothing to turn away.
+            self.problems.append(FieldProblem(key, f"at most {limit} {what}, got {len(value)}"))
             return []
         result = []
         for i, item in enumerate(value):

@@ -5,13 +5,22 @@ Amounts are :class:`~decimal.Decimal` and never :class:`float`: a turnover of
 US$999.99 must not pass a US$1,000 minimum because of binary rounding.
 Amounts keep the precision they were given; they are rounded only for
 display, to the currency's own digits.
+
+An amount given to :class:`Money` is below 10^15 in magnitude with at most 6
+decimal places, and a rate given to :class:`RateTable` is positive, below
+10^9, with at most 12 places (:mod:`lazada_eligibility.limits` says why).
+Sums, differences and conversions are then always exact, whatever
+``decimal`` context the calling program has set: they run in a private
+context that raises rather than rounds. Their results may carry more places
+than an amount given (a converted amount up to 18), and are kept whole.
 """
 
 from __future__ import annotations
 
 import csv
+import decimal
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -19,13 +28,15 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import attrs
 import babel.numbers
 
+from . import _arith
 from .exceptions import CurrencyMismatchError, FieldProblem, ValidationError
+from .limits import AMOUNT_LIMIT
 from .periods import Month
 
 if TYPE_CHECKING:
     from typing import Self
 
-__all__ = ["Money", "RateTable", "known_currency"]
+__all__ = ["Money", "RateTable", "bounded_amount", "bounded_rate", "known_currency"]
 
 _CURRENCIES = frozenset(babel.numbers.list_currencies())
 
@@ -96,6 +107,114 @@ def to_decimal(value: Decimal | int | str, field: str = "amount") -> Decimal:
     return result
 
 
+_MAX_NUMBER_TEXT = 64  # longer text cannot be a bounded amount or rate; refused before parsing
+
+
+def bounded_amount(value: Decimal | int | str, field: str = "amount") -> Decimal:
+    """
+    Turn *value* into a :class:`~decimal.Decimal` within the bounds of an amount.
+
+    Raises:
+        TypeError: As ``to_decimal()``.
+        ValidationError: Naming *field*: not a number, not finite, 10^15 or
+            more in magnitude, or more than 6 decimal places.
+
+    Example:
+        >>> from lazada_eligibility.money import bounded_amount
+        >>> bounded_amount("1e26")
+        Traceback (most recent call last):
+        ...
+        lazada_eligibility.exceptions.ValidationError: amount: must be below 10^15 in magnitude, got 1E+26
+
+    .. versionadded:: 0.2.0
+    """
+    _precheck(value, field)
+    result = to_decimal(value, field)
+    problem = _arith.amount_problem(result)
+    if problem is not None:
+        raise ValidationError.single(field, problem)
+    return result
+
+
+def bounded_rate(value: Decimal | int | str, field: str = "rate") -> Decimal:
+    """
+    Turn *value* into a :class:`~decimal.Decimal` within the bounds of an exchange rate.
+
+    Raises:
+        TypeError: As ``to_decimal()``.
+        ValidationError: Naming *field*: not a number, not positive, 10^9 or
+            more, or more than 12 decimal places.
+
+    Example:
+        >>> from lazada_eligibility.money import bounded_rate
+        >>> bounded_rate("0.0000400000")
+        Decimal('0.0000400000')
+
+    .. versionadded:: 0.2.0
+    """
+    _precheck(value, field)
+    result = to_decimal(value, field)
+    problem = _arith.rate_problem(result)
+    if problem is not None:
+        raise ValidationError.single(field, problem)
+    return result
+
+
+def _precheck(value: object, field: str) -> None:
+    # Refuse what is plainly out of bounds before converting it: a
+    # 5,000-digit integer or a megabyte of digits costs time to parse.
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= AMOUNT_LIMIT:
+        digits = f"about {abs(value).bit_length() * 30103 // 100000 + 1} digits"
+        raise ValidationError.single(
+            field, f"must be below 10^15 in magnitude, got an integer of {digits}"
+        )
+    if isinstance(value, str) and len(value.strip()) > _MAX_NUMBER_TEXT:
+        raise ValidationError.single(
+            field, f"must be a number of at most {_MAX_NUMBER_TEXT} characters, got {len(value)}"
+        )
+
+
+def exact_money(amount: Decimal, currency: str) -> Money:
+    """
+    Return a :class:`Money` for an exact computed *amount* (a sum or a conversion).
+
+    *currency* is a validated code. Computed amounts are not held to the
+    bounds of an amount given: a conversion carries up to 18 places.
+    """
+    money = object.__new__(Money)
+    object.__setattr__(money, "amount", amount)
+    object.__setattr__(money, "currency", currency)
+    return money
+
+
+def money_fact(data: Mapping[str, object]) -> Money:
+    """
+    Read back a computed amount written by a decision (``{"amount", "currency"}``).
+
+    Facts hold exact sums and conversions, which may carry more places than
+    an amount given; they need a finite number and a known currency only.
+
+    Raises:
+        ValidationError: Naming the bad key.
+    """
+    amount = data["amount"]
+    if not isinstance(amount, str | int | Decimal) or isinstance(amount, bool):
+        raise ValidationError.single("amount", f"expected a number as text, got {amount!r}")
+    _precheck_text(amount)
+    value = to_decimal(amount)
+    return exact_money(value, known_currency(data["currency"]))
+
+
+def _precheck_text(value: object) -> None:
+    if isinstance(value, str) and len(value) > _MAX_FACT_TEXT:
+        raise ValidationError.single(
+            "amount", f"must be a number of at most {_MAX_FACT_TEXT} characters, got {len(value)}"
+        )
+
+
+_MAX_FACT_TEXT = 200  # an exact sum has at most ~50 digits; a cross-rate fact at most ~120
+
+
 @functools.cache
 def currency_digits(currency: str) -> int:
     """
@@ -115,8 +234,10 @@ class Money:
     raises :class:`~lazada_eligibility.exceptions.CurrencyMismatchError`.
 
     Args:
-        amount: A :class:`~decimal.Decimal`, :class:`int` or numeric string.
-            Floats are refused with :class:`TypeError`.
+        amount: A :class:`~decimal.Decimal`, :class:`int` or numeric string,
+            below 10^15 in magnitude with at most 6 decimal places
+            (:mod:`~lazada_eligibility.limits`). Floats are refused with
+            :class:`TypeError`.
         currency: An ISO 4217 code that babel knows; upper-cased.
 
     Example:
@@ -129,10 +250,16 @@ class Money:
         >>> m.format("vi")
         '1.000,00\xa0US$'
 
+    The sum, difference or multiple of amounts is exact whatever
+    ``decimal`` context is current, and may have more places than an
+    amount given.
+
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       Amounts are bounded; arithmetic is exact and context-independent.
     """
 
-    amount: Decimal = attrs.field(converter=to_decimal)
+    amount: Decimal = attrs.field(converter=bounded_amount)
     currency: str = attrs.field(converter=known_currency)
 
     _ZERO: ClassVar[Decimal] = Decimal(0)
@@ -164,7 +291,7 @@ class Money:
 
         .. versionadded:: 0.1.0
         """
-        return Money(self.amount.quantize(Decimal(1).scaleb(-self.digits)), self.currency)
+        return exact_money(_arith.display(self.amount, self.digits), self.currency)
 
     def format(self, locale: str = "en") -> str:
         """
@@ -177,7 +304,8 @@ class Money:
 
         .. versionadded:: 0.1.0
         """
-        return babel.numbers.format_currency(self.amount, self.currency, locale=locale)
+        with decimal.localcontext(_arith.ROUNDING):
+            return babel.numbers.format_currency(self.amount, self.currency, locale=locale)
 
     def to_dict(self) -> dict[str, str]:
         """
@@ -203,7 +331,7 @@ class Money:
             )
         problems: list[FieldProblem] = []
         values: dict[str, Any] = {}
-        for key, convert in (("amount", to_decimal), ("currency", known_currency)):
+        for key, convert in (("amount", bounded_amount), ("currency", known_currency)):
             if key not in data:
                 problems.append(FieldProblem(key, "is required"))
                 continue
@@ -228,7 +356,7 @@ class Money:
         if not isinstance(other, Money):
             return NotImplemented
         self._same(other, "add")
-        return Money(self.amount + other.amount, self.currency)
+        return exact_money(_exact(_arith.add, self.amount, other.amount), self.currency)
 
     def __radd__(self, other: object) -> Money:
         # sum() starts from the integer 0.
@@ -240,15 +368,15 @@ class Money:
         if not isinstance(other, Money):
             return NotImplemented
         self._same(other, "subtract")
-        return Money(self.amount - other.amount, self.currency)
+        return exact_money(_exact(_arith.sub, self.amount, other.amount), self.currency)
 
     def __neg__(self) -> Money:
-        return Money(-self.amount, self.currency)
+        return exact_money(self.amount.copy_negate(), self.currency)
 
     def __mul__(self, factor: object) -> Money:
         if isinstance(factor, bool) or not isinstance(factor, (int, Decimal)):
             return NotImplemented
-        return Money(self.amount * factor, self.currency)
+        return exact_money(_exact(_arith.mul, self.amount, Decimal(factor)), self.currency)
 
     __rmul__ = __mul__
 
@@ -281,6 +409,15 @@ class Money:
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency}"
+
+
+def _exact(op: Callable[[Decimal, Decimal], Decimal], a: Decimal, b: Decimal) -> Decimal:
+    try:
+        return op(a, b)
+    except decimal.Inexact:
+        # Only a product by a factor far outside any amount's bounds gets here.
+        msg = f"the result of {a} and {b} cannot be held exactly"
+        raise ValidationError.single("amount", msg) from None
 
 
 _ONE = Decimal(1)
@@ -325,9 +462,7 @@ class RateTable:
                 currency = known_currency(currency)
                 if not isinstance(month, Month):
                     month = Month.parse(month)
-                rate = to_decimal(value, "rate")
-                if rate <= 0:
-                    raise ValidationError.single("rate", f"must be positive, got {value!r}")
+                rate = bounded_rate(value, "rate")
             except (ValidationError, TypeError, ValueError) as e:
                 problems.append(FieldProblem(path, str(e)))
                 continue
@@ -377,11 +512,7 @@ class RateTable:
                 try:
                     currency = known_currency(row[0])
                     month = Month.parse(row[1])
-                    rate = to_decimal(row[2], "rate_to_usd")
-                    if rate <= 0:
-                        raise ValidationError.single(
-                            "rate_to_usd", f"must be positive, got {row[2]!r}"
-                        )
+                    rate = bounded_rate(row[2], "rate_to_usd")
                 except ValidationError as e:
                     problems.extend(e.prefixed(where).problems)
                     continue
@@ -398,6 +529,11 @@ class RateTable:
         Return how many units of *target* one unit of *source* buys in *month*.
 
         ``None`` when the table lacks a rate for either currency that month.
+        Into a currency other than USD the rate is a quotient of two rates
+        to USD; when that quotient does not end (1 / 1.08), it comes back
+        correctly rounded to 80 significant digits, and the engine does not
+        convert with it: ``min_turnover`` reviews with ``fx.rate-inexact``
+        rather than round. Give a policy's minimum in USD to avoid that.
 
         .. versionadded:: 0.1.0
         """
@@ -408,18 +544,24 @@ class RateTable:
         t = _ONE if target == "USD" else to_usd.get((target, month))
         if s is None or t is None:
             return None
-        return s if t is _ONE else s / t
+        return s if t is _ONE else _arith.divide(s, t)
 
     def convert(self, money: Money, target: str, month: Month) -> Money | None:
         """
         Return *money* in *target* at *month*'s rate, unrounded; ``None`` without a rate.
+
+        The product is exact. A cross rate that does not end (see
+        :meth:`rate`) converts with its 80-digit quotient.
 
         .. versionadded:: 0.1.0
         """
         rate = self.rate(money.currency, target, month)
         if rate is None:
             return None
-        return Money(money.amount * rate, target)
+        try:
+            return exact_money(_arith.mul(money.amount, rate), target)
+        except decimal.Inexact:
+            return exact_money(_arith.ROUNDING.multiply(money.amount, rate), target)
 
     def __len__(self) -> int:
         return len(self._to_usd)

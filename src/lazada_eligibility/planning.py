@@ -31,8 +31,9 @@ so are exchange rates given for months that have not ended.)
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
@@ -158,9 +159,24 @@ def assumed(
     def store(s: Store) -> Store:
         kept = [r for r in s.turnover if r.month < first]
         added = [MonthlyTurnover(m, minimum, application.category) for m in months]
-        return attrs.evolve(s, turnover=(*kept, *added))
+        fields: dict[str, Any] = {
+            str(a.alias): getattr(s, a.name) for a in attrs.fields(Store) if a.init
+        }
+        return _AssumedStore(**{**fields, "turnover": (*kept, *added)})
 
     return attrs.evolve(application, stores=tuple(store(s) for s in application.stores))
+
+
+@attrs.frozen
+class _AssumedStore(Store):
+    """
+    A store as it would stand with assumed months: not input, so not held to the input limit.
+
+    A store at :data:`~lazada_eligibility.limits.MAX_RECORDS_PER_STORE`
+    gains up to a window of assumed months.
+    """
+
+    _max_records: ClassVar[int] = sys.maxsize
 
 
 def _candidates(as_of: dt.date, windows: set[tuple[int, int]]) -> Iterator[dt.date]:

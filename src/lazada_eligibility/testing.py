@@ -33,7 +33,7 @@ except ImportError as e:  # pragma: no cover -- the test extra is installed wher
 
 from .categories import LAZADA_CATEGORIES
 from .models import Application, MonthlyTurnover, Store
-from .money import Money, RateTable
+from .money import Money, RateTable, currency_digits
 from .periods import Month
 from .platforms import Platform
 from .policy import Policy
@@ -59,13 +59,16 @@ __all__ = [
     "CATEGORIES",
     "CURRENCIES",
     "PLATFORMS",
+    "THRESHOLDS",
     "WINDOW_MONTHS",
     "application_rules",
     "applications",
+    "boundary_amounts",
     "category_ids",
     "decimals",
     "make_application",
     "make_store",
+    "minimums",
     "money",
     "month_rules",
     "months",
@@ -92,6 +95,8 @@ PLATFORMS = (
 )
 CATEGORIES = ("mobiles", "laptops", "cameras", "electronic-accessories", "health-beauty",
               "home-living", "sports-lifestyle", "no-such-category")  # fmt: skip
+THRESHOLDS: tuple[str, ...] = ("1000", "500", "1500", "999.99")
+"""The minimums :func:`month_rules` draws most often; record amounts cluster around them."""
 AS_OF = dt.date(2026, 11, 28)
 """The decision date the strategies' months are built around."""
 WINDOW_MONTHS = (Month(2026, 7), Month(2026, 8), Month(2026, 9), Month(2026, 10))
@@ -125,12 +130,62 @@ def money(currencies: tuple[str, ...] = CURRENCIES) -> st.SearchStrategy[Money]:
     return st.builds(Money, decimals(), st.sampled_from(currencies))
 
 
+def boundary_amounts(
+    currency: str, thresholds: Sequence[str | Decimal] = THRESHOLDS
+) -> st.SearchStrategy[Decimal]:
+    """
+    Amounts exactly at, one minor unit below and one above each of *thresholds*.
+
+    Also each threshold's half at, below and above, so that two records of a
+    month (a category breakdown, or two stores combined) sum to exactly the
+    threshold, a cent below or a cent above. The minor unit is *currency*'s
+    (a cent for USD, a yen for JPY).
+
+    Example:
+        >>> from hypothesis import given, settings
+        >>> from lazada_eligibility.testing import boundary_amounts
+        >>> near = {"999.99", "1000", "1000.01", "499.99", "500", "500.01"}
+        >>> @settings(max_examples=5)
+        ... @given(boundary_amounts("USD", ["1000"]))
+        ... def test(amount):
+        ...     assert str(amount) in near
+        >>> test()
+
+    .. versionadded:: 0.2.0
+    """
+    unit = Decimal(1).scaleb(-currency_digits(currency))
+    near: list[Decimal] = []
+    for t in thresholds:
+        for base in (Decimal(t), Decimal(t) / 2):
+            near.extend(v for v in (base - unit, base, base + unit) if v >= 0)
+    return st.sampled_from(sorted(set(near)))
+
+
+def minimums(currencies: tuple[str, ...] = ("USD", "EUR")) -> st.SearchStrategy[Money]:
+    """
+    Minimums for ``min_turnover``: mostly :data:`THRESHOLDS`, sometimes any amount.
+
+    .. versionadded:: 0.2.0
+    """
+    return st.builds(
+        Money,
+        st.sampled_from(THRESHOLDS) | decimals(),
+        st.sampled_from(currencies),
+    )
+
+
 @st.composite
 def turnover_lists(draw: st.DrawFn, store_category: str | None = None) -> list[MonthlyTurnover]:
     """
     Records of one store: one currency, at most one per month and effective category.
 
+    Amounts are often exactly at a threshold of :data:`THRESHOLDS`, one minor
+    unit either side of it, or half of it (see :func:`boundary_amounts`), so
+    that a ``>=`` turned into ``>`` anywhere in the engine is seen.
+
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       Amounts cluster around the thresholds.
     """
     cur = draw(st.sampled_from(CURRENCIES))
     keys = draw(
@@ -140,7 +195,8 @@ def turnover_lists(draw: st.DrawFn, store_category: str | None = None) -> list[M
             max_size=6,
         )
     )
-    return [MonthlyTurnover(m, Money(draw(decimals(3000)), cur), c) for m, c in keys]
+    amounts = decimals(3000) | boundary_amounts(cur)
+    return [MonthlyTurnover(m, Money(draw(amounts), cur), c) for m, c in keys]
 
 
 # Id characters by the catalog's store id pattern; a platform without one
@@ -219,9 +275,11 @@ def rate_tables() -> st.SearchStrategy[RateTable]:
     """
     keys = st.lists(st.tuples(st.sampled_from(CURRENCIES[1:]), st.sampled_from(WINDOW_MONTHS)),
                     unique=True)  # fmt: skip
+    # Rates such as 1.25 and 0.8 convert a threshold into another exactly.
+    exact = st.sampled_from([Decimal(r) for r in ("1.25", "0.8", "0.5", "2", "1.6")])
     return keys.flatmap(
         lambda ks: st.lists(
-            st.decimals(min_value=Decimal("0.001"), max_value=5, places=4),
+            st.decimals(min_value=Decimal("0.001"), max_value=5, places=4) | exact,
             min_size=len(ks),
             max_size=len(ks),
         ).map(lambda rs: RateTable(dict(zip(ks, rs, strict=True))))
@@ -230,13 +288,13 @@ def rate_tables() -> st.SearchStrategy[RateTable]:
 
 def month_rules() -> st.SearchStrategy[Rule[Any]]:
     """
-    Leaf rules about a month of a store.
+    Leaf rules about a month of a store, with minimums from :func:`minimums`.
 
     .. versionadded:: 0.1.0
     """
     return st.builds(
         min_turnover,
-        money(("USD", "EUR")),
+        minimums(),
         st.sampled_from(("same-top-level", "within", "exact", "any")),
     )
 
@@ -252,10 +310,14 @@ def store_leaves() -> st.SearchStrategy[Rule[Any]]:
         st.sampled_from(("same-top-level", "within", "exact")).map(category_matches),
         st.just(owner_is()),
         st.builds(each_month, month_rules(), st.integers(1, 3), st.integers(0, 5)),
+        # Composed month rules run the general min_turnover template, not the window tally.
+        st.builds(each_month, _trees(month_rules(), 3), st.integers(1, 3), st.integers(0, 5)),
     )
 
 
-def _trees(leaves: st.SearchStrategy[Rule[Any]]) -> st.SearchStrategy[Rule[Any]]:
+def _trees(
+    leaves: st.SearchStrategy[Rule[Any]], max_leaves: int = 6
+) -> st.SearchStrategy[Rule[Any]]:
     return st.recursive(
         leaves,
         lambda inner: st.one_of(
@@ -263,7 +325,7 @@ def _trees(leaves: st.SearchStrategy[Rule[Any]]) -> st.SearchStrategy[Rule[Any]]
             st.lists(inner, min_size=2, max_size=3).map(lambda rs: any_of(*rs)),
             inner.map(not_),
         ),
-        max_leaves=6,
+        max_leaves=max_leaves,
     )
 
 

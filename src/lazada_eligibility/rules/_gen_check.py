@@ -16,12 +16,14 @@ from typing import Any, Final
 
 import attrs
 
+from .. import _arith
+from ..money import RateTable
 from ._codegen import _MAX_INDENT, _UNROLL, Generator, _Scope, _Writer
 from ._core import AllOf, AnyOf, Level, Not, Rule
 from ._leaves import CategoryMatches, EvidenceNotReused, MinTurnover, PlatformKindRule
 from ._quantifiers import AnyStore, EachMonth, EveryStore
 
-__all__ = ["check", "constant"]
+__all__ = ["all_usable", "check", "constant"]
 
 _ZERO: Final = Decimal(0)
 
@@ -217,6 +219,7 @@ class Tally:
     unsure: str  # 1 when a record was left out for a missing rate or unknown category
     no_rate: str  # the first currency without a rate, or None (explanations only)
     unknown: str  # the first unknown category, or False (explanations only)
+    inexact: str  # the first (currency, rate) that cannot convert exactly, or None (ditto)
     per_month: bool = False
 
     def of(self, field: str, k: str) -> str:
@@ -236,13 +239,21 @@ def tally(
     With *full*, for explanations, also which currency lacked a rate and
     which category was unknown.
     """
-    t = Tally(gen.name("to"), gen.name("re"), gen.name("un"), gen.name("nr"), gen.name("uk"))
+    t = Tally(
+        gen.name("to"),
+        gen.name("re"),
+        gen.name("un"),
+        gen.name("nr"),
+        gen.name("uk"),
+        gen.name("ie"),
+    )
     s, i = scope.store, scope.indent
     w.emit(i, f"{t.total} = {gen.const(_ZERO, '_zero')}")
     w.emit(i, f"{t.unsure} = 0")
     if full:
         w.emit(i, f"{t.no_rate} = None")
         w.emit(i, f"{t.unknown} = False")
+        w.emit(i, f"{t.inexact} = None")
     # Store._by_month is the index behind Store.records_in(); one call less.
     w.emit(i, f"{t.seen} = {s}._by_month.get({scope.month}, ())")
     r = gen.name("r")
@@ -262,7 +273,14 @@ def window_tally(
     """
     rule = each.rule
     assert isinstance(rule, MinTurnover)  # noqa: S101 -- only called for that shape
-    names = (gen.name("tl"), gen.name("sl"), gen.name("ul"), gen.name("nl"), gen.name("kl"))
+    names = (
+        gen.name("tl"),
+        gen.name("sl"),
+        gen.name("ul"),
+        gen.name("nl"),
+        gen.name("kl"),
+        gen.name("il"),
+    )
     t = Tally(*names, per_month=True)
     window = gen.window(w, each)
     s, i, n = scope.store, scope.indent, gen.const(each.window, "_n")
@@ -272,6 +290,7 @@ def window_tally(
         w.emit(i, f"{t.seen} = [0] * {n}")
         w.emit(i, f"{t.no_rate} = [None] * {n}")
         w.emit(i, f"{t.unknown} = [False] * {n}")
+        w.emit(i, f"{t.inexact} = [None] * {n}")
     r, mo, k = gen.name("r"), gen.name("mo"), gen.name("k")
     w.emit(i, f"for {r} in {s}.turnover:")
     w.emit(i + 1, f"{mo} = {r}.month")
@@ -311,9 +330,13 @@ def _count(
             w.emit(i + 2, f"if {t.of('unknown', k)} is False:")
             w.emit(i + 3, f"{t.of('unknown', k)} = {c}")
         w.emit(i + 1, "continue")
+    # Sums and products in the private exact context (_arith), never the
+    # caller's: a lowered precision or another rounding mode changes nothing.
+    add, mul = gen.const(_arith.add, "_add"), gen.const(_arith.mul, "_mul")
+    total = t.of("total", k)
     w.emit(i, f"{a} = {r}.amount")
     w.emit(i, f"if {a}.currency == {target}:")
-    w.emit(i + 1, f"{t.of('total', k)} += {a}.amount")
+    w.emit(i + 1, f"{total} = {add}({total}, {a}.amount)")
     w.emit(i, "else:")
     rates = gen.env.rates
     j = i + 1
@@ -321,12 +344,40 @@ def _count(
         rate = gen.const(rates.rate, "_rate")
         w.emit(j, f"{x} = {rate}({a}.currency, {target}, {scope.month})")
         w.emit(j, f"if {x} is not None:")
-        w.emit(j + 1, f"{t.of('total', k)} += {a}.amount * {x}")
+        if all_usable(rates, rule.minimum.currency):
+            w.emit(j + 1, f"{total} = {add}({total}, {mul}({a}.amount, {x}))")
+            w.emit(j + 1, "continue")
+            w.emit(j, f"{t.of('unsure', k)} = 1")
+            if full:
+                w.emit(j, f"if {t.of('no_rate', k)} is None:")
+                w.emit(j + 1, f"{t.of('no_rate', k)} = {a}.currency")
+            return
+        conv, y = gen.const(_arith.convert, "_convert"), gen.name("y")
+        w.emit(j + 1, f"{y} = {conv}({a}.amount, {x})")
+        w.emit(j + 1, f"if {y} is not None:")
+        w.emit(j + 2, f"{total} = {add}({total}, {y})")
+        w.emit(j + 2, "continue")
+        w.emit(j + 1, f"{t.of('unsure', k)} = 1")
+        if full:
+            w.emit(j + 1, f"if {t.of('inexact', k)} is None:")
+            w.emit(j + 2, f"{t.of('inexact', k)} = ({a}.currency, {x})")
         w.emit(j + 1, "continue")
     w.emit(j, f"{t.of('unsure', k)} = 1")
     if full:
         w.emit(j, f"if {t.of('no_rate', k)} is None:")
         w.emit(j + 1, f"{t.of('no_rate', k)} = {a}.currency")
+
+
+def all_usable(rates: object, target: str) -> bool:
+    """
+    Whether every rate *rates* gives into *target* converts exactly (no check needed).
+
+    A RateTable holds rates to USD within the bounds of a rate, and a
+    bounded amount times a bounded rate always fits the exact context; a
+    cross rate between two other currencies may not end. No rates at all:
+    none to check.
+    """
+    return rates is None or (type(rates) is RateTable and target == "USD")
 
 
 def _min_turnover(gen: Generator, w: _Writer, rule: MinTurnover, scope: _Scope) -> str:

@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Final
 
+from .. import _arith
 from ._codegen import _MAX_INDENT, _UNROLL, Generator, _Scope, _Writer, mismatch_categories
 from ._core import AllOf, AnyOf, Level, Not, Rule
-from ._gen_check import Tally, constant, tally, window_tally
-from ._leaves import CategoryMatches, EvidenceNotReused, MinTurnover, PlatformKindRule
+from ._gen_check import Tally, all_usable, constant, tally, window_tally
+from ._leaves import CategoryMatches, EvidenceNotReused, MinTurnover, PlatformKindRule, rate_text
 from ._quantifiers import AnyStore, EachMonth, EveryStore
 
 __all__ = ["explain"]
@@ -248,6 +249,14 @@ def _month_outcome(
     extra = f"'currency': {t.of('no_rate', k)}, 'target': {target}"
     facts = f"{{'month': {m}, {amount}'minimum': {minimum}, {extra}}}"
     w.emit(i + 1, f"{head}'fx.rate-missing', {sub}, {facts}, ())")
+    if not all_usable(gen.env.rates, rule.minimum.currency):
+        inexact = t.of("inexact", k)
+        w.emit(i, f"elif {inexact} is not None:")
+        w.emit(i + 1, f"{v} = 1")
+        shown = gen.const(rate_text, "_rate_text")
+        extra = f"'currency': {inexact}[0], 'target': {target}, 'rate': {shown}({inexact}[1])"
+        facts = f"{{'month': {m}, {amount}'minimum': {minimum}, {extra}}}"
+        w.emit(i + 1, f"{head}'fx.rate-inexact', {sub}, {facts}, ())")
     if rule.category_mode != "any":  # else every record counts: no category is unknown
         w.emit(i, f"elif {t.of('unknown', k)} is not False:")
         w.emit(i + 1, f"{v} = 1")
@@ -256,7 +265,7 @@ def _month_outcome(
         w.emit(i + 1, f"{head}'category.unknown', {sub}, {facts}, ())")
     w.emit(i, "else:")
     w.emit(i + 1, f"{v} = 0")
-    short = f"'shortfall': _M({floor} - {total}, {target})"
+    short = f"'shortfall': _M({gen.const(_arith.sub, '_sub')}({floor}, {total}), {target})"
     facts = f"{{'month': {m}, {amount}'minimum': {minimum}, {short}}}"
     w.emit(i + 1, f"{head}'turnover.below-minimum', {sub}, {facts}, ())")
     return o, v

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import attrs
 
+from .._arith import add, convert, sub
 from ..exceptions import PolicyError, ValidationError
 from ..identity import same_holder
-from ..money import Money
+from ..money import Money, exact_money
 from ..platforms import PlatformKind
 from ._core import (
     FAIL,
@@ -46,6 +47,18 @@ __all__ = [
 
 CATEGORY_MODES: Final = ("exact", "within", "same-top-level")
 _ZERO: Final = Decimal(0)
+
+# (total counted, any record?, currency without a rate, (currency, rate) that
+# cannot convert exactly, unknown category)
+_Tally = tuple[Decimal, bool, "str | None", "tuple[str, object] | None", "str | bool | None"]
+
+
+def rate_text(rate: object) -> str:
+    """
+    Show a rate the engine would not convert with, shortened when long.
+    """
+    text = str(rate)
+    return text if len(text) <= 40 else f"{text[:32]}..."
 
 
 @attrs.frozen(repr=False)
@@ -389,20 +402,20 @@ class MinTurnover(LeafRule):
             }
         }
 
-    def compile(self, env: Env) -> Compiled:  # noqa: C901 -- one hot loop, kept together
+    def compile(self, env: Env) -> Compiled:  # noqa: C901, PLR0915 -- one hot loop, kept together
         target = self.minimum.currency
         floor = self.minimum.amount
         rates = env.rates
         every = self.category_mode == "any"
         match = None if every else category_matcher(env.categories, self.category_mode)
 
-        def tally(
-            stores: tuple[Store, ...], month: Month, applied: str
-        ) -> tuple[Decimal, bool, str | None, str | bool | None]:
-            # (total counted, any record?, currency without a rate, unknown category)
+        def tally(stores: tuple[Store, ...], month: Month, applied: str) -> _Tally:
+            # Exact sums in the private context: the caller's decimal
+            # settings never touch a decision.
             total = _ZERO
             seen = False
             no_rate: str | None = None
+            inexact: tuple[str, object] | None = None
             unknown: str | bool | None = False
             for store in stores:
                 for record in store.records_in(month):
@@ -415,29 +428,33 @@ class MinTurnover(LeafRule):
                             continue
                     amount = record.amount
                     if amount.currency == target:
-                        total += amount.amount
+                        total = add(total, amount.amount)
                         continue
                     rate = None if rates is None else rates.rate(amount.currency, target, month)
                     if rate is None:
                         no_rate = no_rate or amount.currency
                         continue
-                    total += amount.amount * rate
-            return total, seen, no_rate, unknown
+                    converted = convert(amount.amount, rate)
+                    if converted is None:
+                        inexact = inexact or (amount.currency, rate)
+                        continue
+                    total = add(total, converted)
+            return total, seen, no_rate, inexact, unknown
 
         def check(stores: tuple[Store, ...], month: Month, app: Application, as_of: dt.date) -> int:
-            total, seen, no_rate, unknown = tally(stores, month, app.category)
+            total, seen, no_rate, inexact, unknown = tally(stores, month, app.category)
             if total >= floor:
                 return PASS
             if not seen:
                 return FAIL
-            return REVIEW if no_rate or unknown is not False else FAIL
+            return REVIEW if no_rate or inexact or unknown is not False else FAIL
 
         minimum = self.minimum
 
         def explain(stores: tuple[Store, ...], month: Month, ctx: Context) -> Outcome:
-            total, seen, no_rate, unknown = tally(stores, month, ctx.application.category)
+            total, seen, no_rate, inexact, unknown = tally(stores, month, ctx.application.category)
             subject = f"month {month} of {' + '.join(env.store_label(s) for s in stores)}"
-            amount = Money(total, target)
+            amount = exact_money(total, target)
             facts: dict[str, Any] = {"month": month, "amount": amount, "minimum": minimum}
             if total >= floor:
                 v, code = PASS, "turnover.ok"
@@ -447,12 +464,15 @@ class MinTurnover(LeafRule):
             elif no_rate:
                 v, code = REVIEW, "fx.rate-missing"
                 facts.update(currency=no_rate, target=target)
+            elif inexact:
+                v, code = REVIEW, "fx.rate-inexact"
+                facts.update(currency=inexact[0], target=target, rate=rate_text(inexact[1]))
             elif unknown is not False:
                 v, code = REVIEW, "category.unknown"
                 facts["category"] = unknown
             else:
                 v, code = FAIL, "turnover.below-minimum"
-                facts["shortfall"] = Money(floor - total, target)
+                facts["shortfall"] = exact_money(sub(floor, total), target)
             return Outcome("min_turnover", VERDICTS[v], code, subject, facts)
 
         return Compiled(check, explain)
@@ -468,8 +488,13 @@ def min_turnover(minimum: Money, category_mode: str = "same-top-level") -> Rule[
     Exactly the minimum passes. Codes: ``turnover.ok``,
     ``turnover.month-missing`` (no record that month),
     ``turnover.below-minimum`` (facts: month, amount, minimum, shortfall),
-    ``fx.rate-missing`` and ``category.unknown`` (both review, and only
-    when the counted turnover falls short without those records).
+    ``fx.rate-missing``, ``fx.rate-inexact`` (converting with the rate
+    given cannot be exact: a cross rate between two currencies other than
+    USD that does not end, such as USD to EUR at 1 / 1.08, or a rate
+    outside the bounds of a rate: positive, below 10^9, at most 12 places) and ``category.unknown`` (all
+    review, and only when the counted turnover falls short without those
+    records). Sums and conversions are exact and ignore the caller's
+    ``decimal`` context.
 
     Example:
         >>> from lazada_eligibility import Money
