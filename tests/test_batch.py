@@ -11,6 +11,7 @@ import json
 import os
 import pickle
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -307,8 +308,8 @@ class TestJsonLines:
     @pytest.mark.parametrize(
         ("text", "message"),
         [
-            (b"", "not JSON: an empty line"),
-            (b"   ", "not JSON: an empty line"),
+            (b"", "not JSON: empty"),
+            (b"   ", "not JSON: empty"),
             (b'{"a" 1}', "not JSON: Expecting ':' delimiter at column 6"),
             (b'{"a": "\xff"}', "not UTF-8 text: invalid start byte at byte 8"),
             (b'"abc', "not JSON: Unterminated string starting at column 1"),
@@ -466,7 +467,7 @@ class TestBatchCommand:
             ),
             (["IN", "--registry", "IN"], 66, "in.jsonl: not an SQLite database"),
             (["IN", "--registry", "nowhere.db"], 66, "nowhere.db: no such registry file"),
-            (["IN", "-o", "no/such/dir/out.jsonl"], 66, "cannot open for writing"),
+            (["IN", "-o", "no/such/dir/out.jsonl"], 73, "cannot open for writing"),
         ],
     )
     def test_usage_and_input_errors(self, tmp_path, monkeypatch, capsys, args, status, message):  # noqa: PLR0917 -- fixtures and parameters
@@ -483,9 +484,12 @@ class TestBatchCommand:
         run(source, "-o", str(whole), *COMMON)
         lines = whole.read_bytes().splitlines(keepends=True)
         part.write_bytes(b"".join(lines[:17]) + lines[17][:30])
+        shutil.copy(f"{whole}.run.json", f"{part}.run.json")
         assert 0 == run(source, "-o", str(part), "--resume", *COMMON)[0]
         assert whole.read_bytes() == part.read_bytes()
-        assert "23 lines: " in capsys.readouterr().err
+        err = capsys.readouterr().err
+        assert "40 lines: " in err
+        assert "decided 23 in " in err
         assert 0 == run(source, "-o", str(part), "--resume", *COMMON)[0]
         assert whole.read_bytes() == part.read_bytes()
         assert "nothing left to decide: the output already has all 40 lines" in (
@@ -498,8 +502,8 @@ class TestBatchCommand:
         out = tmp_path / "out.jsonl"
         run(source, "-o", str(out), *COMMON)
         shorter = write_input(tmp_path, jsonl(corpus(3)), "short.jsonl")
-        assert 65 == run(shorter, "-o", str(out), "--resume", *COMMON)[0]
-        assert "the output already has 5 lines but the input has only 3" in capsys.readouterr().err
+        assert 64 == run(shorter, "-o", str(out), "--resume", *COMMON)[0]
+        assert "cannot resume: the input's size differs" in capsys.readouterr().err
 
     def test_interrupted(self, tmp_path, monkeypatch, capsys):
         """Ctrl-C writes what was decided, says where it stopped and exits 130."""
@@ -620,7 +624,7 @@ class TestKillAndResume:
                 os.killpg(process.pid, signal.SIGKILL)
         prefix = part.read_bytes()
         assert 0 < prefix.count(b"\n") < 3000
-        assert prefix.endswith(b"\n")
+        # A kill during a write may tear the last line; --resume cuts it off.
         assert whole.read_bytes().startswith(prefix)
         resumed = subprocess.run(
             batch_command(*args, "-o", str(part), "--resume"), check=False, capture_output=True
@@ -656,7 +660,7 @@ class TestKillAndResume:
                 os.killpg(process.pid, signal.SIGKILL)
 
     def test_reader_goes_away(self, tmp_path):
-        """When the reader of standard output goes away, the command stops quietly with 74."""
+        """When the reader of standard output goes away, the command stops quietly with 141."""
         source = write_input(tmp_path, jsonl(corpus(2000)))
         process = subprocess.Popen(
             batch_command(source, *COMMON), stdout=subprocess.PIPE, stderr=subprocess.PIPE
@@ -664,4 +668,4 @@ class TestKillAndResume:
         process.stdout.readline()
         process.stdout.close()
         _, err = process.communicate(timeout=120)
-        assert (74, b"") == (process.returncode, err)
+        assert (141, b"") == (process.returncode, err)

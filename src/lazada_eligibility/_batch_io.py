@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, Final, cast
 
+from ._reading import loads
 from .exceptions import FieldProblem
 
 __all__ = [
@@ -62,21 +63,13 @@ def read_lines(stream: IO[bytes], *, skip: int = 0, name: str = "input") -> Iter
 
 def load_json(text: str | bytes) -> Any:  # noqa: ANN401 -- any JSON value
     """
-    Parse one JSON document.
+    Parse one JSON document as every input is read (:func:`._reading.loads`).
 
     Raises:
-        ValueError: With a message that says what is wrong and at which column.
+        ValidationError: Saying what is wrong and where: the column, or the
+            path of a repeated key or of text that is not Unicode.
     """
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as e:
-        if not e.doc.strip():
-            raise ValueError("not JSON: an empty line") from None
-        # Some of json's messages end in "at", waiting for the place.
-        where = f"column {e.colno}" if e.lineno == 1 else f"line {e.lineno}, column {e.colno}"
-        raise ValueError(f"not JSON: {e.msg.removesuffix(' at')} at {where}") from None
-    except UnicodeDecodeError as e:
-        raise ValueError(f"not UTF-8 text: {e.reason} at byte {e.start + 1}") from None
+    return loads(text)
 
 
 def decision_record(line: int, decision: dict[str, Any]) -> dict[str, Any]:
@@ -108,7 +101,9 @@ def dump_record(record: dict[str, Any]) -> bytes:
     order, so equal records give equal bytes without the cost of sorting.
     """
     text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-    return text.encode() + b"\n"
+    # A lone surrogate can only sit inside a JSON string, where its escape
+    # is what json.dumps with ensure_ascii would write: still exact JSON.
+    return text.encode("utf-8", "backslashreplace") + b"\n"
 
 
 class LineSink:

@@ -105,8 +105,9 @@ def decode(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
+        where = f" (line {line})" if line > 1 else ""
         raise ValidationError.single(
-            "", f"not UTF-8 text: {e.reason} at byte {e.start + 1} (line {line})"
+            "", f"not UTF-8 text: {e.reason} at byte {e.start + 1}{where}"
         ) from None
 
 
