@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from ._batch_io import decision_record, dump_record, error_record, load_json
+from ._batch_io import LineTooLong, decision_record, dump_record, error_record, load_json
 from ._reading import structure_problems
 from .exceptions import EligibilityError, FieldProblem, ValidationError
 from .models import Application
@@ -136,6 +136,8 @@ def _internal(e: BaseException) -> str:
 def _application(item: object) -> Application:
     if isinstance(item, Application):
         return item
+    if isinstance(item, LineTooLong):
+        raise _RecordError(str(item))
     if isinstance(item, str | bytes):
         try:
             item = load_json(item)
@@ -217,7 +219,7 @@ class Worker:
 
 
 def decide_lines(
-    lines: Iterable[bytes],
+    lines: Iterable[bytes | LineTooLong],
     *,
     as_of: dt.date,
     policy: Policy | None = None,

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Final, TextIO
 
+from ._terminal import one_line
 from .claiming import evaluate_and_claim
 from .cli import (
     EXIT_DATAERR,
@@ -27,6 +28,7 @@ from .cli import (
     read_application,
     read_policy,
     read_rates,
+    terminal_text,
 )
 from .exceptions import EligibilityError
 from .registry import Claim, RegistryBusyError, RegistryError, SqliteRegistry
@@ -54,10 +56,12 @@ def _write_claims(out: TextIO, claims: Sequence[Claim], fmt: str, empty: str) ->
     if fmt == "json":
         out.write(json.dumps([c.to_dict() for c in claims], indent=2, ensure_ascii=False) + "\n")
     elif not claims:
-        out.write(empty + "\n")
+        out.write(one_line(empty) + "\n")
     else:
+        # Each claim one line, whatever its ids and names hold.
         out.writelines(
-            f"{c}, claimed {c.claimed_at.isoformat(timespec='seconds')}\n" for c in claims
+            f"{one_line(str(c))}, claimed {c.claimed_at.isoformat(timespec='seconds')}\n"
+            for c in claims
         )
 
 
@@ -80,10 +84,11 @@ def _claim(args: argparse.Namespace, out: TextIO) -> int:
         document = {"decision": decision.to_dict(), "claims": [c.to_dict() for c in claims]}
         out.write(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
     else:
-        out.write(decision.explain(args.locale) + "\n")
+        out.write(terminal_text(decision.explain(args.locale), application) + "\n")
         if claims:
-            out.write(f"Claimed {len(claims)} store record(s) for {application.id} in {args.db}:\n")
-            out.writelines(f"  {c.platform}/{c.store_id}\n" for c in claims)
+            where = one_line(f"{application.id} in {args.db}")
+            out.write(f"Claimed {len(claims)} store record(s) for {where}:\n")
+            out.writelines(f"  {one_line(f'{c.platform}/{c.store_id}')}\n" for c in claims)
     return VERDICT_EXIT[decision.verdict]
 
 
@@ -111,7 +116,8 @@ def _release(args: argparse.Namespace, out: TextIO) -> int:
     with _registry(args.db, must_exist=True) as registry:
         released = registry.release(args.application_id)
     if args.format == "text" and released:
-        out.write(f"Released {len(released)} store record(s) of {args.application_id}:\n")
+        who = one_line(args.application_id)
+        out.write(f"Released {len(released)} store record(s) of {who}:\n")
     _write_claims(
         out, released, args.format, f"application {args.application_id!r} held no store records"
     )

@@ -312,4 +312,3 @@ def _skip_string(text: str, i: int) -> int:
             return i
         i += 1
     return i
-

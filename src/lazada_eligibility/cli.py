@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import IO, Any, NoReturn, TextIO
 
 from . import _reading
-from ._terminal import one_line
+from ._terminal import one_line, safe_text
 from .engine import evaluate
 from .exceptions import EligibilityError, ValidationError
 from .models import Application
@@ -196,10 +196,24 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     elif plan is not None:
         from .explain import explain  # noqa: PLC0415 -- explain sits above the engine
 
-        out.write(explain(decision, args.locale, passed=True, earliest=plan) + "\n")
+        text = explain(decision, args.locale, passed=True, earliest=plan)
+        out.write(terminal_text(text, application) + "\n")
     else:
-        out.write(decision.explain(args.locale) + "\n")
+        out.write(terminal_text(decision.explain(args.locale), application) + "\n")
     return VERDICT_EXIT[decision.verdict]
+
+
+def terminal_text(text: str, application: Application) -> str:
+    """
+    Return rendered *text* with the application's own strings shown escaped where unsafe.
+    """
+    strings = [application.applicant, application.category, str(application.id or "")]
+    for store in application.stores:
+        strings.extend(
+            str(v or "")
+            for v in (store.platform, store.store_id, store.name, store.owner, store.category)
+        )
+    return safe_text(text, strings)
 
 
 def _register_check(commands: Any) -> None:  # noqa: ANN401 -- argparse's private subparsers type
