@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ._known import require_known_categories
 from .categories import LAZADA_CATEGORIES, CategoryTaxonomy
 from .exceptions import PolicyError, ValidationError
 from .models import Application
@@ -286,6 +287,7 @@ class PreparedPolicy:
             _not_application(application)
         if type(as_of) is not dt.date:
             as_of = as_date(as_of)
+        require_known_categories(application, self.env.categories)
         return VERDICTS[self._check(application, as_of)]
 
     def evaluate(self, application: Application, *, as_of: dt.date) -> Decision:
@@ -296,6 +298,7 @@ class PreparedPolicy:
             _not_application(application)
         if type(as_of) is not dt.date:
             as_of = as_date(as_of)
+        require_known_categories(application, self.env.categories)
         policy = self.policy
         return self._decision(
             policy_id=policy.id,

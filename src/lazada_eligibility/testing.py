@@ -88,8 +88,10 @@ PLATFORMS = (
     "Temu",
     "Unknown Bazaar",
 )
+# Only ids the taxonomy knows: an unknown id is an input error (a
+# ValidationError with a did-you-mean), not a decision.
 CATEGORIES = ("mobiles", "laptops", "cameras", "electronic-accessories", "health-beauty",
-              "home-living", "sports-lifestyle", "no-such-category")  # fmt: skip
+              "home-living", "sports-lifestyle")  # fmt: skip
 AS_OF = dt.date(2026, 11, 28)
 """The decision date the strategies' months are built around."""
 WINDOW_MONTHS = (Month(2026, 7), Month(2026, 8), Month(2026, 9), Month(2026, 10))
