@@ -22,7 +22,7 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, NoReturn, TextIO
 
@@ -177,17 +177,33 @@ def read_policy(path: str | None) -> Any:  # noqa: ANN401 -- a Policy or None
         raise CliError(f"{path}: {e}") from None
 
 
+@contextlib.contextmanager
+def about(path: str) -> Iterator[None]:
+    """
+    Report a :class:`ValidationError` raised while deciding as a problem of the file at *path*.
+
+    Deciding checks the application against the taxonomy in use (an unknown
+    category id is refused there), so the file must be named then too.
+    """
+    try:
+        yield
+    except ValidationError as e:
+        raise CliError(f"{path}: {e}") from None
+
+
 def _check(args: argparse.Namespace, out: TextIO) -> int:
     application = read_application(args.application)
     as_of = parse_as_of(args.as_of)
     policy = read_policy(args.policy)
     rates = read_rates(args.rates)
-    decision = evaluate(application, as_of=as_of, policy=policy, rates=rates)
+    with about(args.application):
+        decision = evaluate(application, as_of=as_of, policy=policy, rates=rates)
     plan = None
     if args.explain:
         from .planning import earliest_plan  # noqa: PLC0415 -- only --explain plans ahead
 
-        plan = earliest_plan(application, as_of=as_of, policy=policy, rates=rates)
+        with about(args.application):
+            plan = earliest_plan(application, as_of=as_of, policy=policy, rates=rates)
     if args.format == "json":
         data = decision.to_dict()
         if plan is not None:
@@ -373,6 +389,9 @@ def _library_status(e: EligibilityError) -> int:
     busy = getattr(registry, "RegistryBusyError", None)
     if busy is not None and isinstance(e, busy):
         return EXIT_TEMPFAIL
+    unusable = getattr(registry, "RegistryError", None)
+    if unusable is not None and isinstance(e, unusable):
+        return EXIT_NOINPUT  # the registry file cannot be used, as _cli_registry says
     return EXIT_DATAERR
 
 
