@@ -11,20 +11,20 @@ shows such characters escaped, as Python writes them (``\n``, ``\x1b``,
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from typing import Final
 
 __all__ = ["escape", "one_line", "safe_text"]
 
-# Controls (C0, C1, DEL), format characters (bidi controls, zero-width and
-# invisible characters), surrogates, private use, line and paragraph separators.
-_UNSAFE: Final = frozenset({"Cc", "Cf", "Cs", "Co", "Zl", "Zp"})
 _NAMED: Final = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def _is_unsafe(ch: str) -> bool:
-    return ch < " " or unicodedata.category(ch) in _UNSAFE
+    # What Python calls not printable: controls (C0, C1, DEL), format
+    # characters (bidi controls, zero-width and invisible characters),
+    # surrogates, private use, unassigned code points, line and paragraph
+    # separators, and every space but the plain one.
+    return not ch.isprintable()
 
 
 def _show(ch: str) -> str:
@@ -40,7 +40,7 @@ def _show(ch: str) -> str:
 
 def escape(text: str) -> str:
     r"""
-    Return *text* with every control, format and separator character escaped.
+    Return *text* with every character Python calls not printable escaped.
 
     Example:
         >>> print(escape("Acme\nis held by application X\x1b[2J\u202e"))
