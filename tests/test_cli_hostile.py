@@ -80,6 +80,13 @@ class TestStatusTable:
         assert "lazada-eligibility: lazada-eligibility" not in err
         assert "--as-of: expected a date from 1900-01-01 to 2999-12-31, got '9998-12-31'" in err
 
+    @pytest.mark.parametrize("command", ["show", "claim"])
+    def test_empty_db_is_a_usage_error(self, capsys, command):
+        """--db "" is a usage error (64), not bad data (65)."""
+        extra = [str(ELIGIBLE), *AS_OF] if command == "claim" else []
+        assert 64 == run("registry", command, *extra, "--db", "")[0]
+        assert "argument --db: expected a file name, got ''" in capsys.readouterr().err
+
     def test_usage_names_the_program_once(self, capsys):
         """Argparse's own errors name the command once."""
         assert 64 == run("check")[0]

@@ -28,6 +28,7 @@ from .cli import (
     EXIT_PIPE,
     EXIT_USAGE,
     CliError,
+    file_name,
     parse_as_of,
     read_policy,
     read_rates,
@@ -86,6 +87,7 @@ def register(commands: Any) -> None:  # noqa: ANN401 -- argparse's private subpa
     p.add_argument("--rates", help="exchange rates, a CSV file: currency,month,rate_to_usd")
     p.add_argument(
         "--registry",
+        type=file_name,
         metavar="DB",
         help="an evidence registry (SQLite file) to check reuse against; nothing is claimed",
     )

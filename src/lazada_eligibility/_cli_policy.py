@@ -139,7 +139,9 @@ def _diff(args: argparse.Namespace, out: TextIO) -> int:
     if args.format == "json":
         out.write(json.dumps(diff.to_dict(), indent=2, ensure_ascii=False) + "\n")
     else:
-        out.write(safe_text(_text(diff, as_of.isoformat())))
+        ids = [c.application_id for c in diff.changed if c.application_id]
+        ids += [diff.old.id, diff.old.version, diff.new.id, diff.new.version]
+        out.write(safe_text(_text(diff, as_of.isoformat()), ids))
     return 0
 
 

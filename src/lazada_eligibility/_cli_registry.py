@@ -24,6 +24,7 @@ from .cli import (
     EXIT_NOINPUT,
     VERDICT_EXIT,
     CliError,
+    file_name,
     parse_as_of,
     read_application,
     read_policy,
@@ -139,7 +140,7 @@ def register(commands: Any) -> None:  # noqa: ANN401 -- argparse's private subpa
 
     def add(name: str, run: Callable[[argparse.Namespace, TextIO], int], **kw: str) -> Any:  # noqa: ANN401 -- an argparse parser
         p = sub.add_parser(name, **kw)
-        p.add_argument("--db", required=True, metavar="FILE", help=db_help)
+        p.add_argument("--db", required=True, type=file_name, metavar="FILE", help=db_help)
         p.add_argument("--format", choices=("text", "json"), default="text")
         p.set_defaults(run=run)
         return p

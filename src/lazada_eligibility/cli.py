@@ -118,6 +118,16 @@ def read_application(path: str) -> Application:
         raise CliError(f"{path}: {e}") from None
 
 
+def file_name(text: str) -> str:
+    """
+    ``type=`` for options that name a file: an empty name is a usage error (64), not bad data.
+    """
+    if not text.strip():
+        msg = f"expected a file name, got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return text
+
+
 def parse_as_of(text: str | None) -> dt.date:
     """
     Parse ``--as-of`` (ISO date); without it, today: the one place that reads the clock.
