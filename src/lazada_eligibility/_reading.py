@@ -130,10 +130,13 @@ def json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """
     ``object_pairs_hook`` for :func:`json.loads` that remembers repeated keys.
     """
+    plain = dict(pairs)
+    if len(plain) == len(pairs):
+        # A plain dict: readers take their fast path only for exact dicts.
+        return plain
     result = DuplicateKeys(pairs)
-    if len(result) != len(pairs):
-        seen: set[str] = set()
-        result.duplicates = tuple(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+    seen: set[str] = set()
+    result.duplicates = tuple(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
     return result
 
 
@@ -178,9 +181,10 @@ def loads(text: str | bytes) -> Any:  # noqa: ANN401 -- any JSON value
     repeated = _Repeated()
 
     def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        result = json_object(pairs)
+        result = dict(pairs)
         if len(result) != len(pairs):
             repeated.found = True
+            return json_object(pairs)
         return result
 
     value = _parse(text, hook)
