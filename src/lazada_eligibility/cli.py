@@ -341,6 +341,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     if "--debug" in argv[:1]:
         debug = True
     try:
+        if any("\x00" in a for a in argv):
+            # No operating system passes one in a real command line.
+            raise CliError("arguments cannot hold a NUL character", EXIT_USAGE)
         args = build_parser().parse_args(argv)
         status: int = args.run(args, out)
         out.flush()
