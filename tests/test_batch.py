@@ -546,6 +546,7 @@ class TestBatchCommand:
         status, _ = run(write_input(tmp_path, jsonl(corpus(3))), "-o", "/dev/full", *COMMON)
         assert 74 == status
         assert "cannot write the output: No space left on device" in capsys.readouterr().err
+        assert not Path("/dev/full.run.json").exists()  # no settings record beside a device
 
     def test_progress_bar(self, tmp_path, capsys):
         """--progress draws a bar on standard error when tqdm is installed."""

@@ -208,7 +208,9 @@ def _open_output(
     except BatchIOError as e:
         status = EXIT_DATAERR if resuming and Path(path).is_file() else EXIT_CANTCREAT
         raise CliError(str(e), status) from None
-    if not resuming:
+    # A device or a pipe (-o /dev/null) cannot be resumed: no record beside it.
+    regular = not Path(path).exists() or Path(path).is_file()
+    if not resuming and regular:
         try:
             _batch_run.write_record(path, settings)
         except OSError as e:

@@ -341,15 +341,19 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     if "--debug" in argv[:1]:
         debug = True
     try:
-        if any("\x00" in a for a in argv):
-            # No operating system passes one in a real command line.
-            raise CliError("arguments cannot hold a NUL character", EXIT_USAGE)
+        _check_argv(argv)
         args = build_parser().parse_args(argv)
         status: int = args.run(args, out)
         out.flush()
     except BaseException as e:  # noqa: BLE001 -- the boundary: every exception gets a status
         return _fail(e, debug=debug)
     return status
+
+
+def _check_argv(argv: Sequence[str]) -> None:
+    if any("\x00" in a for a in argv):
+        # No operating system passes one in a real command line.
+        raise CliError("arguments cannot hold a NUL character", EXIT_USAGE)
 
 
 def _fail(e: BaseException, *, debug: bool) -> int:
@@ -371,7 +375,7 @@ def _say(text: str) -> None:
 
 def _classify(e: BaseException) -> tuple[int, str]:
     if isinstance(e, SystemExit):  # --help, and argparse's own exits
-        return (e.code if isinstance(e.code, int) else EXIT_USAGE), ""
+        return (0 if e.code is None else e.code if isinstance(e.code, int) else EXIT_USAGE), ""
     if isinstance(e, CliError):
         return e.status, str(e)
     if isinstance(e, KeyboardInterrupt):
