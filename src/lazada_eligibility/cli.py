@@ -199,6 +199,9 @@ def about(path: str) -> Iterator[None]:
         yield
     except ValidationError as e:
         raise CliError(f"{path}: {e}") from None
+    except decimal.DecimalException as e:
+        # An amount or rate too large for exact arithmetic (see _classify).
+        raise CliError(f"{path}: a number is out of range: {type(e).__name__}") from None
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
@@ -208,25 +211,28 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     rates = read_rates(args.rates)
     with about(args.application):
         decision = evaluate(application, as_of=as_of, policy=policy, rates=rates)
-    plan = None
-    if args.explain:
-        from .planning import earliest_plan  # noqa: PLC0415 -- only --explain plans ahead
+        plan = None
+        if args.explain:
+            from .planning import earliest_plan  # noqa: PLC0415 -- only --explain plans ahead
 
-        with about(args.application):
             plan = earliest_plan(application, as_of=as_of, policy=policy, rates=rates)
+        text = _render(decision, plan, application, args)
+    out.write(text)
+    return VERDICT_EXIT[decision.verdict]
+
+
+def _render(decision: Any, plan: Any, application: Application, args: argparse.Namespace) -> str:  # noqa: ANN401 -- a Decision and an EarliestPlan, imported lazily
     if args.format == "json":
         data = decision.to_dict()
         if plan is not None:
             data["earliest"] = plan.to_dict()
-        out.write(json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n")
-    elif plan is not None:
+        return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    if plan is not None:
         from .explain import explain  # noqa: PLC0415 -- explain sits above the engine
 
         text = explain(decision, args.locale, passed=True, earliest=plan)
-        out.write(terminal_text(text, application) + "\n")
-    else:
-        out.write(terminal_text(decision.explain(args.locale), application) + "\n")
-    return VERDICT_EXIT[decision.verdict]
+        return terminal_text(text, application) + "\n"
+    return terminal_text(decision.explain(args.locale), application) + "\n"
 
 
 def terminal_text(text: str, application: Application) -> str:
