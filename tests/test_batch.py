@@ -849,16 +849,17 @@ class TestHostileBatch:
         assert "7.00/7.00 " in err
         assert "applications" in err
 
-    @pytest.mark.parametrize("seed", [1, 2])
-    def test_poison_and_kills_resume_to_the_same_bytes(self, tmp_path, seed):
+    @pytest.mark.parametrize(("seed", "workers"), [(1, "1"), (2, "2")])
+    def test_poison_and_kills_resume_to_the_same_bytes(self, tmp_path, seed, workers):
         """Poison lines anywhere and kills at random points, resumed, give the uninterrupted bytes."""
         rng = random.Random(seed)  # noqa: S311 -- test data, not secrets
         source = write_input(tmp_path, poison(1500, seed=seed))
         whole, part = tmp_path / "whole.jsonl", tmp_path / "part.jsonl"
-        args = [source, *COMMON]
+        args = [source, *COMMON, "--workers", workers]
         subprocess.run(batch_command(*args, "-o", str(whole)), check=False, capture_output=True)
         size = whole.stat().st_size
         first = True
+        cut: list[int] = []
         for _ in range(3):
             extra = [] if first else ["--resume"]
             process = subprocess.Popen(
@@ -880,6 +881,9 @@ class TestHostileBatch:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGKILL)
             first = first and not part.exists()
+            if part.exists():
+                cut.append(part.read_bytes().count(b"\n"))
+        assert any(0 < n < 1500 for n in cut), cut  # some kill did land mid-run
         resumed = subprocess.run(
             batch_command(*args, "-o", str(part), "--resume"), check=False, capture_output=True
         )
