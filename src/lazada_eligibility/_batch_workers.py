@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import decimal
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -188,6 +189,12 @@ class Worker:
             # platform cannot read); the record fails, the run goes on.
             problems = e.problems if isinstance(e, ValidationError) else ()
             raise _RecordError(str(e), problems, application.id) from None
+        except decimal.DecimalException as e:
+            # An amount or rate too large for exact arithmetic: the input's.
+            message = f"a number is out of range: {type(e).__name__}"
+            raise _RecordError(message, (), application.id) from None
+        except Exception as e:  # noqa: BLE001 -- one record never stops the run
+            raise _RecordError(_internal(e), (), application.id) from None
 
     def decide(self, position: int, item: object) -> Decided:
         """
