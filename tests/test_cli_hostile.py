@@ -210,6 +210,21 @@ class TestStatusTable:
         assert (141, b"") == (process.returncode, err)
 
 
+class Gone(io.StringIO):
+    """A stream whose reader went away."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+class TestInProcess:
+    def test_broken_pipe_in_process(self, capsys):
+        """A caller's stream whose reader went away gives 141, quietly, and leaves stdout alone."""
+        assert 141 == cli.main(["check", str(ELIGIBLE), *AS_OF], out=Gone())
+        print("still here")  # noqa: T201 -- standard output must still work
+        assert ("still here\n", "") == capsys.readouterr()
+
+
 class TestReproductions:
     """Each reproduction of issue 15 that belongs to the command line, as a regression test."""
 

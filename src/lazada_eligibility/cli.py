@@ -352,7 +352,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         status: int = args.run(args, out)
         out.flush()
     except BaseException as e:  # noqa: BLE001 -- the boundary: every exception gets a status
-        return _fail(e, debug=debug)
+        status = _fail(e, debug=debug)
+        if status in (EXIT_PIPE, EXIT_IOERR) and out is sys.stdout:
+            _quiet_stdout()
     return status
 
 
@@ -388,12 +390,10 @@ def _classify(e: BaseException) -> tuple[int, str]:
         return EXIT_INTERRUPTED, "interrupted"
     if isinstance(e, BrokenPipeError):
         # The reader went away (`... | head -1`): stop quietly, as Unix tools do.
-        _quiet_stdout()
         return EXIT_PIPE, ""
     if isinstance(e, EligibilityError):
         return _library_status(e), str(e)
     if isinstance(e, OSError) and e.errno in _FULL:
-        _quiet_stdout()
         return EXIT_IOERR, f"cannot write the output: {e.strerror or e}"
     if isinstance(e, decimal.DecimalException):
         # Exact arithmetic on numbers from the input that overflow what a
