@@ -58,7 +58,8 @@ class TestCheck:
 
     def test_stdin(self, monkeypatch):
         """'-' reads the application from standard input."""
-        monkeypatch.setattr(sys, "stdin", io.StringIO((EXAMPLES / "eligible.json").read_text()))
+        data = (EXAMPLES / "eligible.json").read_bytes()
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
         assert 0 == run("check", "-", "--as-of", "2026-11-28")[0]
 
     def test_default_as_of_is_today(self):

@@ -198,7 +198,8 @@ class TestDiff:
 
     def test_stdin(self, mine, corpus, monkeypatch):
         """'-' reads JSON Lines from standard input."""
-        monkeypatch.setattr(sys, "stdin", io.StringIO(corpus.read_text("utf-8")))
+        stdin = io.TextIOWrapper(io.BytesIO(corpus.read_bytes()), encoding="utf-8")
+        monkeypatch.setattr(sys, "stdin", stdin)
 
         out = run("policy", "diff", str(mine), "default", "-", *AS_OF, "--format", "json")[1]
 

@@ -19,6 +19,7 @@ from lazada_eligibility import (
     MonthlyTurnover,
     RateTable,
     Store,
+    ValidationError,
     Verdict,
     evaluate,
 )
@@ -204,11 +205,21 @@ class TestCategory:
         d = evaluate(app(store(category="laptops")), as_of=AS_OF, policy=policy)
         assert Verdict.FAIL == d.verdict
 
-    def test_unknown_category_reviews(self):
-        """Turnover in a category the taxonomy does not know reviews."""
-        d = evaluate(app(store(category="phones-ish")), as_of=AS_OF)
-        assert Verdict.REVIEW == d.verdict
-        assert "category.unknown" in codes(d)
+    def test_unknown_category_is_refused(self):
+        """A store category the taxonomy does not know is an input error, not a review."""
+        with pytest.raises(ValidationError) as e:
+            evaluate(app(store(category="phones-ish")), as_of=AS_OF)
+        [problem] = e.value.problems
+        assert "stores[0].category" == problem.path
+        assert problem.message.startswith("unknown category id 'phones-ish'")
+
+    def test_unknown_applied_category_has_a_did_you_mean(self):
+        """Applying for "mobile" is refused with a did-you-mean naming "mobiles"."""
+        with pytest.raises(ValidationError) as e:
+            evaluate(app(store(), category="mobile"), as_of=AS_OF)
+        [problem] = e.value.problems
+        assert "category" == problem.path
+        assert "did you mean 'mobiles'" in problem.message
 
     def test_no_category_at_all_reviews(self):
         """A store and records with no category cannot be matched: review."""

@@ -19,11 +19,14 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, Final, cast
 
+from ._reading import APPLICATION_BYTES, loads, show_size
 from .exceptions import FieldProblem
 
 __all__ = [
+    "LINE_BYTES",
     "BatchIOError",
     "LineSink",
+    "LineTooLong",
     "decision_record",
     "dump_record",
     "error_record",
@@ -34,6 +37,8 @@ __all__ = [
 ]
 
 _BLOCK: Final = 1 << 20
+LINE_BYTES: Final = APPLICATION_BYTES
+"""The longest input line read: one application document (4 MiB)."""
 
 
 class BatchIOError(Exception):
@@ -42,41 +47,71 @@ class BatchIOError(Exception):
     """
 
 
-def read_lines(stream: IO[bytes], *, skip: int = 0, name: str = "input") -> Iterator[bytes]:
+class LineTooLong:
+    """
+    Stands for an input line longer than :data:`LINE_BYTES`, which is not read into memory.
+    """
+
+    __slots__ = ("size",)
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+
+    def __str__(self) -> str:
+        return f"a line of {self.size:,} bytes or more, over the limit of {show_size(LINE_BYTES)}"
+
+    def __reduce__(self) -> tuple[type[LineTooLong], tuple[int]]:
+        return LineTooLong, (self.size,)
+
+
+def read_lines(
+    stream: IO[bytes], *, skip: int = 0, name: str = "input"
+) -> Iterator[bytes | LineTooLong]:
     """
     Yield the lines of *stream* without their line ends, after skipping *skip* lines.
+
+    A line longer than :data:`LINE_BYTES` is skipped unread and given as a
+    :class:`LineTooLong`, so that its position still has an output line.
 
     Raises:
         BatchIOError: The stream has fewer than *skip* lines.
     """
     for done in range(skip):
-        if not stream.readline():
+        if not _skip_line(stream):
             raise BatchIOError(
                 f"{name}: the output already has {skip} lines but the input has only {done}; "
                 "is this the same input?"
             )
-    for line in stream:
+    while line := stream.readline(LINE_BYTES + 1):
+        if len(line) > LINE_BYTES and not line.endswith(b"\n"):
+            size = len(line)
+            while (more := stream.readline(_BLOCK)) and not more.endswith(b"\n"):
+                size += len(more)
+            yield LineTooLong(size + len(more))
+            continue
         # Keep other whitespace: it belongs to the JSON text, which tolerates it.
         yield line.rstrip(b"\r\n")
 
 
+def _skip_line(stream: IO[bytes]) -> bool:
+    line = stream.readline(_BLOCK)
+    while line and not line.endswith(b"\n"):
+        more = stream.readline(_BLOCK)
+        if not more:
+            break
+        line = more
+    return bool(line)
+
+
 def load_json(text: str | bytes) -> Any:  # noqa: ANN401 -- any JSON value
     """
-    Parse one JSON document.
+    Parse one JSON document as every input is read (:func:`._reading.loads`).
 
     Raises:
-        ValueError: With a message that says what is wrong and at which column.
+        ValidationError: Saying what is wrong and where: the column, or the
+            path of a repeated key or of text that is not Unicode.
     """
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as e:
-        if not e.doc.strip():
-            raise ValueError("not JSON: an empty line") from None
-        # Some of json's messages end in "at", waiting for the place.
-        where = f"column {e.colno}" if e.lineno == 1 else f"line {e.lineno}, column {e.colno}"
-        raise ValueError(f"not JSON: {e.msg.removesuffix(' at')} at {where}") from None
-    except UnicodeDecodeError as e:
-        raise ValueError(f"not UTF-8 text: {e.reason} at byte {e.start + 1}") from None
+    return loads(text)
 
 
 def decision_record(line: int, decision: dict[str, Any]) -> dict[str, Any]:
@@ -108,7 +143,9 @@ def dump_record(record: dict[str, Any]) -> bytes:
     order, so equal records give equal bytes without the cost of sorting.
     """
     text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-    return text.encode() + b"\n"
+    # A lone surrogate can only sit inside a JSON string, where its escape
+    # is what json.dumps with ensure_ascii would write: still exact JSON.
+    return text.encode("utf-8", "backslashreplace") + b"\n"
 
 
 class LineSink:

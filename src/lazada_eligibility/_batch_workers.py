@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import decimal
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -27,7 +28,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from ._batch_io import decision_record, dump_record, error_record, load_json
+from ._batch_io import LineTooLong, decision_record, dump_record, error_record, load_json
+from ._reading import structure_problems
 from .exceptions import EligibilityError, FieldProblem, ValidationError
 from .models import Application
 from .policies import LAZADA_CROSS_BORDER
@@ -120,15 +122,31 @@ class _RecordError(Exception):
         self.app_id = app_id if isinstance(app_id, str) else None
 
 
+def _located(problems: tuple[FieldProblem, ...]) -> tuple[FieldProblem, ...]:
+    # A problem of the whole line (not JSON) is the error itself, not a field's.
+    return tuple(p for p in problems if p.path)
+
+
+def _internal(e: BaseException) -> str:
+    # Deciding must never stop the run: whatever went wrong with this record
+    # (a bug, a recursion or arithmetic limit, text that cannot be written)
+    # becomes its error, and the next record is decided.
+    return f"could not be decided: internal error: {type(e).__name__}: {e}"
+
+
 def _application(item: object) -> Application:
     if isinstance(item, Application):
         return item
+    if isinstance(item, LineTooLong):
+        raise _RecordError(str(item))
     if isinstance(item, str | bytes):
         try:
             item = load_json(item)
-        except ValueError as e:
-            raise _RecordError(str(e)) from None
+        except ValidationError as e:
+            raise _RecordError(str(e), _located(e.problems)) from None
     if isinstance(item, Mapping):
+        if not isinstance(item, dict) and (problems := structure_problems(item)):
+            raise _RecordError(str(ValidationError(problems)), tuple(problems), item.get("id"))
         try:
             return Application.from_dict(item)
         except ValidationError as e:
@@ -171,6 +189,12 @@ class Worker:
             # platform cannot read); the record fails, the run goes on.
             problems = e.problems if isinstance(e, ValidationError) else ()
             raise _RecordError(str(e), problems, application.id) from None
+        except decimal.DecimalException as e:
+            # An amount or rate too large for exact arithmetic: the input's.
+            message = f"a number is out of range: {type(e).__name__}"
+            raise _RecordError(message, (), application.id) from None
+        except Exception as e:  # noqa: BLE001 -- one record never stops the run
+            raise _RecordError(_internal(e), (), application.id) from None
 
     def decide(self, position: int, item: object) -> Decided:
         """
@@ -180,6 +204,8 @@ class Worker:
             decision = self._decision(item)
         except _RecordError as e:
             return position, None, str(e), e.problems, e.app_id
+        except Exception as e:  # noqa: BLE001 -- one record never stops the run
+            return position, None, _internal(e), (), None
         return position, decision, None, (), decision.application_id
 
     def line(self, position: int, item: object) -> Line:
@@ -188,16 +214,19 @@ class Worker:
         """
         try:
             decision = self._decision(item)
+            record = decision_record(position, decision.to_dict())
+            codes = tuple(dict.fromkeys(r["code"] for r in record["reasons"]))
+            return position, dump_record(record), decision.verdict, codes, None
         except _RecordError as e:
-            record = error_record(position, str(e), e.problems, e.app_id)
-            return position, dump_record(record), None, (), str(e)
-        record = decision_record(position, decision.to_dict())
-        codes = tuple(dict.fromkeys(r["code"] for r in record["reasons"]))
-        return position, dump_record(record), decision.verdict, codes, None
+            message, problems, app_id = str(e), e.problems, e.app_id
+        except Exception as e:  # noqa: BLE001 -- one record never stops the run
+            message, problems, app_id = _internal(e), (), None
+        record = error_record(position, message, problems, app_id)
+        return position, dump_record(record), None, (), message
 
 
 def decide_lines(
-    lines: Iterable[bytes],
+    lines: Iterable[bytes | LineTooLong],
     *,
     as_of: dt.date,
     policy: Policy | None = None,

@@ -12,28 +12,31 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any, Final, TextIO
+from typing import IO, Any, TextIO
 
-from ._batch_io import BatchIOError, LineSink, file_size, open_output, read_lines
+from . import _batch_run
+from ._batch_io import BatchIOError, LineSink, open_output, read_lines
 from ._batch_workers import DEFAULT_CHUNK_SIZE, decide_lines
+from ._terminal import one_line
 from .batch import BatchSummary
 from .cli import (
+    EXIT_CANTCREAT,
     EXIT_DATAERR,
+    EXIT_INTERRUPTED,
+    EXIT_IOERR,
     EXIT_NOINPUT,
+    EXIT_PIPE,
     EXIT_USAGE,
     CliError,
+    file_name,
     parse_as_of,
     read_policy,
     read_rates,
 )
 from .exceptions import EligibilityError
+from .policies import LAZADA_CROSS_BORDER
 
 __all__ = ["register"]
-
-EXIT_IOERR: Final = 74
-"""The output could not be written (sysexits' EX_IOERR)."""
-EXIT_INTERRUPTED: Final = 130
-"""128 + SIGINT, as shells report a run stopped by Ctrl-C."""
 
 _DESCRIPTION = """\
 Decide every application in a JSON Lines file (one application per line, as
@@ -41,10 +44,13 @@ Decide every application in a JSON Lines file (one application per line, as
 decision with its input line number, or an error record naming the line and
 the problem. A bad line does not stop the run. A summary goes to standard
 error. Output is written in whole lines: after an interruption, --resume
-keeps the complete lines and continues after them.
+keeps the complete lines and continues after them, only when the run's
+settings (kept in DECISIONS.jsonl.run.json) are the same. An existing output
+is never overwritten without --resume or --force, and never the input.
 Exit status: 0 every line decided, 65 some lines could not be decided,
-64 usage error, 66 an input that cannot be read, 74 the output cannot be
-written, 130 interrupted.
+64 usage error, 66 an input that cannot be read, 70 internal error, 73 the
+output cannot be created, 74 the output cannot be written, 130 interrupted,
+141 the reader of standard output went away.
 """
 
 
@@ -81,13 +87,21 @@ def register(commands: Any) -> None:  # noqa: ANN401 -- argparse's private subpa
     p.add_argument("--rates", help="exchange rates, a CSV file: currency,month,rate_to_usd")
     p.add_argument(
         "--registry",
+        type=file_name,
         metavar="DB",
         help="an evidence registry (SQLite file) to check reuse against; nothing is claimed",
     )
-    p.add_argument(
+    again = p.add_mutually_exclusive_group()
+    again.add_argument(
         "--resume",
         action="store_true",
-        help="keep the complete lines already in the output and continue after them",
+        help="keep the complete lines already in the output and continue after them "
+        "(refused when any setting of the run differs)",
+    )
+    again.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite an existing output and decide the whole input again",
     )
     p.add_argument(
         "--progress",
@@ -118,23 +132,36 @@ def _batch(args: argparse.Namespace, out: TextIO) -> int:
     to_stdout = args.output in (None, "-")
     if args.resume and to_stdout:
         raise CliError("--resume needs an output file (-o DECISIONS.jsonl)", EXIT_USAGE)
+    if args.resume and args.applications == "-":
+        raise CliError(
+            "--resume needs the applications in a file: standard input cannot be "
+            "checked to be the same input",
+            EXIT_USAGE,
+        )
     tqdm = _progress_library(args.progress)
     with contextlib.ExitStack() as stack:
         registry = _open_registry(args.registry)
         if registry is not None and hasattr(registry, "close"):
             stack.callback(registry.close)
         source = stack.enter_context(_open_input(args.applications))
+        scan = None if to_stdout and tqdm is None else _batch_run.scan_input(source)
         if to_stdout:
             out.flush()
             sink, skip = LineSink(getattr(out, "buffer", out)), 0
         else:
-            try:
-                stream, skip = open_output(args.output, resume=args.resume)
-            except BatchIOError as e:
-                raise CliError(str(e), EXIT_NOINPUT) from None
+            settings = _batch_run.run_settings(
+                as_of=as_of,
+                policy=LAZADA_CROSS_BORDER if policy is None else policy,
+                rates=rates,
+                registry=args.registry,
+                scan=scan,
+            )
+            stream, skip = _open_output(args, source, settings)
             stack.callback(stream.close)
             sink = LineSink(stream)
-        run = _Run(sink, source, tqdm, skip)
+        run = _Run(sink, tqdm, skip, None if scan is None else scan.lines)
+        if skip:
+            _batch_run.count_output(args.output, skip, run.summary)
         lines = read_lines(source, skip=skip, name=args.applications)
         results = decide_lines(
             lines,
@@ -148,17 +175,63 @@ def _batch(args: argparse.Namespace, out: TextIO) -> int:
         return run.drive(results)
 
 
+def _open_output(
+    args: argparse.Namespace, source: IO[bytes], settings: dict[str, Any]
+) -> tuple[IO[bytes], int]:
+    """
+    Open ``-o`` safely: never the input, never over an output without --resume or --force.
+    """
+    path = args.output
+    if _batch_run.same_file(source, path):
+        raise CliError(
+            f"{path}: is the input file; write the decisions to another file", EXIT_USAGE
+        )
+    try:
+        size = Path(path).stat().st_size if Path(path).is_file() else 0
+    except OSError:
+        size = 0
+    resuming = args.resume and size > 0
+    if size and not resuming and not args.force:
+        raise CliError(
+            f"{path}: already holds {size:,} bytes of output; pass --resume to continue "
+            "that run or --force to overwrite it",
+            EXIT_CANTCREAT,
+        )
+    if resuming:
+        try:
+            recorded = _batch_run.read_record(path)
+            _batch_run.check_same(path, recorded, settings)
+        except _batch_run.RunMismatchError as e:
+            raise CliError(str(e), EXIT_USAGE) from None
+    try:
+        stream, skip = open_output(path, resume=resuming)
+    except BatchIOError as e:
+        status = EXIT_DATAERR if resuming and Path(path).is_file() else EXIT_CANTCREAT
+        raise CliError(str(e), status) from None
+    # A device or a pipe (-o /dev/null) cannot be resumed: no record beside it.
+    regular = not Path(path).exists() or Path(path).is_file()
+    if not resuming and regular:
+        try:
+            _batch_run.write_record(path, settings)
+        except OSError as e:
+            stream.close()
+            record = _batch_run.record_path(path)
+            raise CliError(
+                f"{record}: cannot write the run's settings: {e.strerror or e}", EXIT_CANTCREAT
+            ) from None
+    return stream, skip
+
+
 class _Run:
     """
     Writes results as they come, keeps the summary, the progress bar and the clock.
     """
 
-    def __init__(self, sink: LineSink, source: IO[bytes], tqdm: Any, skip: int) -> None:  # noqa: ANN401 -- tqdm is untyped
+    def __init__(self, sink: LineSink, tqdm: Any, skip: int, total: int | None) -> None:  # noqa: ANN401 -- tqdm is untyped
         self.sink = sink
-        self.source = source
         self.skip = skip
         self.summary = BatchSummary()
-        self.bar = None if tqdm is None else _bar(tqdm, source)
+        self.bar = None if tqdm is None else _bar(tqdm, total, skip)
         self.started = time.monotonic()
 
     def drive(self, results: Iterator[tuple[int, bytes, Any, tuple[str, ...], str | None]]) -> int:
@@ -174,11 +247,12 @@ class _Run:
         except BatchIOError as e:
             raise CliError(str(e)) from None
         except BrokenPipeError:
-            # The reader went away (`batch ... | head`): stop quietly, and
-            # keep Python from failing again when it flushes stdout at exit.
+            # The reader went away (`batch ... | head`): stop quietly, as Unix
+            # tools do, and keep Python from failing again when it flushes
+            # stdout at exit.
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
-            return EXIT_IOERR
+            return EXIT_PIPE
         except KeyboardInterrupt:
             # What was decided is written whole: a valid prefix to resume from.
             self.write(buffer)
@@ -203,45 +277,38 @@ class _Run:
         except OSError as e:
             raise CliError(f"cannot write the output: {e.strerror or e}", EXIT_IOERR) from None
         if self.bar is not None:
-            self.bar.update(self._progress() - self.bar.n)
+            self.bar.update(len(buffer))
         buffer.clear()
-
-    def _progress(self) -> int:
-        if self.bar is not None and self.bar.total is not None:
-            return self.source.tell()
-        return self.sink.lines
 
     def close_bar(self) -> None:
         if self.bar is not None:
             self.bar.close()
 
     def report(self) -> str:
-        if self.skip and not self.summary.total:
+        decided = self.sink.lines
+        if self.skip and not decided:
             return f"nothing left to decide: the output already has all {self.skip:,} lines"
         elapsed = max(time.monotonic() - self.started, 1e-9)
+        # After a resume the counts cover the whole output, the rate this run.
         text = self.summary.report(noun="line")
-        rate = f"decided in {elapsed:.1f} s ({self.summary.total / elapsed:,.0f} lines/s)"
+        rate = f"decided {decided:,} in {elapsed:.1f} s ({decided / elapsed:,.0f} lines/s)"
         resumed = f"; resumed after line {self.skip:,}" if self.skip else ""
         return f"{text}\n{rate}{resumed}"
 
     @staticmethod
     def say(text: str) -> None:
         for line in text.splitlines():
-            print(f"lazada-eligibility batch: {line}", file=sys.stderr)  # noqa: T201
+            print(f"lazada-eligibility batch: {one_line(line)}", file=sys.stderr)  # noqa: T201
 
 
-def _bar(tqdm: Any, source: IO[bytes]) -> Any:  # noqa: ANN401 -- tqdm is untyped
-    size = file_size(source)
-    if size is None:
-        return tqdm(unit=" lines", unit_scale=True, file=sys.stderr, dynamic_ncols=True)
-    # A file's size gives the bar an end and an ETA; the bytes already
-    # skipped on --resume count as done.
+def _bar(tqdm: Any, total: int | None, skip: int) -> Any:  # noqa: ANN401 -- tqdm is untyped
+    # Counted in applications (input lines): the lines already in the
+    # output on --resume count as done.
     return tqdm(
-        total=size,
-        initial=source.tell(),
-        unit="B",
+        total=total,
+        initial=skip,
+        unit=" applications",
         unit_scale=True,
-        unit_divisor=1024,
         file=sys.stderr,
         dynamic_ncols=True,
     )

@@ -11,9 +11,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+from . import _reading
+from ._batch_io import LineTooLong, read_lines
+from ._terminal import escape, safe_text
 from .cli import EXIT_NOINPUT, CliError, parse_as_of, read_rates
 from .diff import PolicyDiff, policy_diff
-from .exceptions import EligibilityError, PolicyError
+from .exceptions import EligibilityError, PolicyError, ValidationError
 from .models import Application
 from .policies import LAZADA_CROSS_BORDER
 from .policy import Policy
@@ -23,6 +26,8 @@ from .rules import Verdict
 __all__ = ["register"]
 
 _ORDER = (Verdict.PASS, Verdict.REVIEW, Verdict.FAIL)
+CORPUS_BYTES = 256 << 20
+"""The largest .json corpus file read whole (256 MiB); JSON Lines files have no limit."""
 _CORNER = "old \\ new"
 
 
@@ -55,7 +60,8 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
         policy = _load(args.file)
     except CliError as e:
         return _report(e)
-    out.write(f"{args.file}: ok: {policy.id} {policy.version}, digest {policy.digest}\n")
+    ident = escape(f"{policy.id} {policy.version}")
+    out.write(f"{escape(args.file)}: ok: {ident}, digest {policy.digest}\n")
     return 0
 
 
@@ -73,32 +79,43 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
 def _applications(path: str) -> Iterator[Application]:
     """
     Read applications from a JSON Lines file (one per line), or a JSON file of one or a list.
+
+    Both are read as every input is (see :mod:`._reading`): a byte-order
+    mark accepted, text that is not UTF-8 refused naming the byte, repeated
+    keys refused naming their path.
     """
     if path != "-" and not Path(path).is_file():
         raise CliError(f"{path}: no such file", EXIT_NOINPUT)
     if path.endswith(".json"):
-        data = _json(Path(path).read_text("utf-8"), path)
+        try:
+            data = _reading.read_bytes(Path(path), CORPUS_BYTES)
+        except OSError as e:
+            raise CliError(f"{path}: cannot read: {e.strerror or e}", EXIT_NOINPUT) from None
+        except ValidationError as e:
+            raise CliError(f"{path}: {e}") from None
+        data = _json(data, path)
         items = data if isinstance(data, list) else [data]
         for i, item in enumerate(items):
             yield _application(item, f"{path}[{i}]" if isinstance(data, list) else path)
         return
-    stream = sys.stdin if path == "-" else Path(path).open(encoding="utf-8")  # noqa: SIM115 -- closed below
+    stream = sys.stdin.buffer if path == "-" else Path(path).open("rb")  # noqa: SIM115 -- closed below
     try:
-        for number, line in enumerate(stream, 1):
+        for number, line in enumerate(read_lines(stream, name=path), 1):
+            where = f"{path}:{number}"
+            if isinstance(line, LineTooLong):
+                raise CliError(f"{where}: {line}")
             if line.strip():
-                yield _application(_json(line, f"{path}:{number}"), f"{path}:{number}")
-    except UnicodeDecodeError as e:
-        raise CliError(f"{path}: not UTF-8 text: {e.reason}") from None
+                yield _application(_json(line, where), where)
     finally:
-        if stream is not sys.stdin:
+        if stream is not sys.stdin.buffer:
             stream.close()
 
 
-def _json(text: str, where: str) -> Any:  # noqa: ANN401 -- any JSON value
+def _json(text: str | bytes, where: str) -> Any:  # noqa: ANN401 -- any JSON value
     try:
-        return json.loads(text)
-    except ValueError as e:
-        raise CliError(f"{where}: not JSON: {e}") from None
+        return _reading.loads(text)
+    except ValidationError as e:
+        raise CliError(f"{where}: {e}") from None
 
 
 def _application(data: object, where: str) -> Application:
@@ -122,7 +139,9 @@ def _diff(args: argparse.Namespace, out: TextIO) -> int:
     if args.format == "json":
         out.write(json.dumps(diff.to_dict(), indent=2, ensure_ascii=False) + "\n")
     else:
-        out.write(_text(diff, as_of.isoformat()))
+        ids = [c.application_id for c in diff.changed if c.application_id]
+        ids += [diff.old.id, diff.old.version, diff.new.id, diff.new.version]
+        out.write(safe_text(_text(diff, as_of.isoformat()), ids))
     return 0
 
 

@@ -17,16 +17,19 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Final, TextIO
 
+from ._terminal import one_line
 from .claiming import evaluate_and_claim
 from .cli import (
     EXIT_DATAERR,
     EXIT_NOINPUT,
     VERDICT_EXIT,
     CliError,
+    file_name,
     parse_as_of,
     read_application,
     read_policy,
     read_rates,
+    terminal_text,
 )
 from .exceptions import EligibilityError
 from .registry import Claim, RegistryBusyError, RegistryError, SqliteRegistry
@@ -54,10 +57,12 @@ def _write_claims(out: TextIO, claims: Sequence[Claim], fmt: str, empty: str) ->
     if fmt == "json":
         out.write(json.dumps([c.to_dict() for c in claims], indent=2, ensure_ascii=False) + "\n")
     elif not claims:
-        out.write(empty + "\n")
+        out.write(one_line(empty) + "\n")
     else:
+        # Each claim one line, whatever its ids and names hold.
         out.writelines(
-            f"{c}, claimed {c.claimed_at.isoformat(timespec='seconds')}\n" for c in claims
+            f"{one_line(str(c))}, claimed {c.claimed_at.isoformat(timespec='seconds')}\n"
+            for c in claims
         )
 
 
@@ -85,13 +90,16 @@ def _claim(args: argparse.Namespace, out: TextIO) -> int:
         }
         out.write(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
     else:
-        out.write(decision.explain(args.locale) + "\n")
+        out.write(terminal_text(decision.explain(args.locale), application) + "\n")
         if claims:
-            out.write(f"Claimed {len(claims)} store record(s) for {application.id} in {args.db}:\n")
-            out.writelines(f"  {c.namespace}/{c.store_id} (on {c.platform})\n" for c in claims)
+            where = one_line(f"{application.id} in {args.db}")
+            out.write(f"Claimed {len(claims)} store record(s) for {where}:\n")
+            out.writelines(
+                f"  {one_line(f'{c.namespace}/{c.store_id} (on {c.platform})')}\n" for c in claims
+            )
         if decision.holders:
             out.write("Already held (operator view):\n")
-            out.writelines(f"  {c}\n" for c in decision.holders)
+            out.writelines(f"  {one_line(str(c))}\n" for c in decision.holders)
     return VERDICT_EXIT[decision.verdict]
 
 
@@ -131,7 +139,8 @@ def _release(args: argparse.Namespace, out: TextIO) -> int:
     with _registry(args.db, must_exist=True) as registry:
         released = registry.release(args.application_id)
     if args.format == "text" and released:
-        out.write(f"Released {len(released)} store record(s) of {args.application_id}:\n")
+        who = one_line(args.application_id)
+        out.write(f"Released {len(released)} store record(s) of {who}:\n")
     _write_claims(
         out, released, args.format, f"application {args.application_id!r} held no store records"
     )
@@ -153,7 +162,7 @@ def register(commands: Any) -> None:  # noqa: ANN401 -- argparse's private subpa
 
     def add(name: str, run: Callable[[argparse.Namespace, TextIO], int], **kw: str) -> Any:  # noqa: ANN401 -- an argparse parser
         p = sub.add_parser(name, **kw)
-        p.add_argument("--db", required=True, metavar="FILE", help=db_help)
+        p.add_argument("--db", required=True, type=file_name, metavar="FILE", help=db_help)
         p.add_argument("--format", choices=("text", "json"), default="text")
         p.set_defaults(run=run)
         return p

@@ -11,7 +11,7 @@ import argparse
 import json
 from typing import Any, TextIO
 
-from .cli import parse_as_of, read_application, read_policy, read_rates
+from .cli import about, parse_as_of, read_application, read_policy, read_rates, terminal_text
 from .explain import render_earliest
 from .planning import earliest_plan
 
@@ -19,16 +19,14 @@ __all__ = ["register"]
 
 
 def _when(args: argparse.Namespace, out: TextIO) -> int:
-    plan = earliest_plan(
-        read_application(args.application),
-        as_of=parse_as_of(args.as_of),
-        policy=read_policy(args.policy),
-        rates=read_rates(args.rates),
-    )
+    application = read_application(args.application)
+    as_of, policy, rates = parse_as_of(args.as_of), read_policy(args.policy), read_rates(args.rates)
+    with about(args.application):
+        plan = earliest_plan(application, as_of=as_of, policy=policy, rates=rates)
     if args.format == "json":
-        out.write(json.dumps(plan.to_dict(), sort_keys=True, indent=2) + "\n")
+        out.write(json.dumps(plan.to_dict(), sort_keys=True, indent=2, ensure_ascii=False) + "\n")
     else:
-        out.write(render_earliest(plan, args.locale) + "\n")
+        out.write(terminal_text(render_earliest(plan, args.locale), application) + "\n")
     return 0 if plan.possible else 1
 
 

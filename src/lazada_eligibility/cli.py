@@ -1,33 +1,71 @@
 """
 The command line: ``lazada-eligibility COMMAND ...`` (also ``python -m lazada_eligibility``).
 
-Exit status: 0 eligible, 1 not eligible, 2 needs review; 64 usage error,
-65 bad input data, 66 an input file that cannot be read. Errors are one line
-on standard error, naming the file and the field; never a traceback.
+Exit status: 0 eligible, 1 not eligible, 2 needs review (verdicts only);
+64 usage error, 65 bad input data, 66 an input file that cannot be read,
+70 internal error (a bug), 73 an output file that cannot be created, 74 an
+I/O error while writing, 75 a temporary failure (registry busy), 130
+interrupted, 141 the reader of standard output went away. :func:`main` is the
+one error boundary: every exception ends in one of these, with one line on
+standard error naming the file and the field; a traceback only on request
+(``--debug`` or ``LAZADA_ELIGIBILITY_DEBUG=1``).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import decimal
+import errno
 import json
+import os
 import sys
-from collections.abc import Callable, Sequence
+import traceback
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import IO, Any, NoReturn, TextIO
 
+from . import _reading
+from ._terminal import one_line, safe_text
 from .engine import evaluate
-from .exceptions import EligibilityError
+from .exceptions import EligibilityError, ValidationError
 from .models import Application
 from .money import RateTable
 from .rules import Verdict
 
-__all__ = ["EXIT_DATAERR", "EXIT_NOINPUT", "EXIT_USAGE", "CliError", "main"]
+__all__ = [
+    "EXIT_CANTCREAT",
+    "EXIT_DATAERR",
+    "EXIT_INTERRUPTED",
+    "EXIT_IOERR",
+    "EXIT_NOINPUT",
+    "EXIT_PIPE",
+    "EXIT_SOFTWARE",
+    "EXIT_TEMPFAIL",
+    "EXIT_USAGE",
+    "CliError",
+    "main",
+]
 
 EXIT_USAGE = 64
 EXIT_DATAERR = 65
 EXIT_NOINPUT = 66
+EXIT_SOFTWARE = 70
+EXIT_CANTCREAT = 73
+EXIT_IOERR = 74
+EXIT_TEMPFAIL = 75
+EXIT_INTERRUPTED = 130
+"""128 + SIGINT, as shells report a command stopped by Ctrl-C."""
+EXIT_PIPE = 141
+"""128 + SIGPIPE, as shells report ``seq 1 9 | head -1``'s ``seq``: no message."""
 VERDICT_EXIT = {Verdict.PASS: 0, Verdict.FAIL: 1, Verdict.REVIEW: 2}
+PROG = "lazada-eligibility"
+DEBUG_ENV = "LAZADA_ELIGIBILITY_DEBUG"
+# The earliest and latest --as-of: the review window looks back and plans
+# look ahead years from it, which must stay within the calendar Python has.
+AS_OF_RANGE = (dt.date(1900, 1, 1), dt.date(2999, 12, 31))
+_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
 
 
 class CliError(Exception):
@@ -35,35 +73,38 @@ class CliError(Exception):
     A problem to report in one line, with the exit status to end on.
     """
 
-    def __init__(self, message: str, status: int = EXIT_DATAERR) -> None:
+    def __init__(self, message: str, status: int = EXIT_DATAERR, prog: str = PROG) -> None:
         super().__init__(message)
         self.status = status
+        self.prog = prog
 
 
 class _Parser(argparse.ArgumentParser):
     # argparse exits with 2 on usage errors, which here means "needs review".
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        raise CliError(f"{self.prog}: {message}", EXIT_USAGE)
+        raise CliError(message, EXIT_USAGE, prog=self.prog)
 
 
-def read_json(path: str, stdin: TextIO | None = None) -> Any:  # noqa: ANN401 -- any JSON value
+def read_json(path: str, stdin: IO[bytes] | None = None) -> Any:  # noqa: ANN401 -- any JSON value
     """
-    Read a JSON document from *path* (``-`` for standard input).
+    Read a JSON document from *path* (``-`` for standard input), as every input file is read.
 
     Raises:
-        CliError: The file is missing (66) or not JSON (65), naming it and the line.
+        CliError: The file is missing (66), or too large, not UTF-8 or not
+            strict JSON (65), naming it and where.
     """
     try:
-        text = (stdin or sys.stdin).read() if path == "-" else Path(path).read_text("utf-8")
+        if path == "-":
+            stream = stdin if stdin is not None else sys.stdin.buffer
+            data = _reading.read_bytes(Path(path), _reading.APPLICATION_BYTES, stream)
+        else:
+            data = _reading.read_bytes(Path(path), _reading.APPLICATION_BYTES)
+        return _reading.loads(data)
     except OSError as e:
         raise CliError(f"{path}: cannot read: {e.strerror or e}", EXIT_NOINPUT) from None
-    except UnicodeDecodeError as e:
-        raise CliError(f"{path}: not UTF-8 text: {e.reason}") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as e:
-        raise CliError(f"{path}: line {e.lineno}, column {e.colno}: not JSON: {e.msg}") from None
+    except ValidationError as e:
+        raise CliError(f"{path}: {e}") from None
 
 
 def read_application(path: str) -> Application:
@@ -77,6 +118,16 @@ def read_application(path: str) -> Application:
         raise CliError(f"{path}: {e}") from None
 
 
+def file_name(text: str) -> str:
+    """
+    ``type=`` for options that name a file: an empty name is a usage error (64), not bad data.
+    """
+    if not text.strip():
+        msg = f"expected a file name, got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return text
+
+
 def parse_as_of(text: str | None) -> dt.date:
     """
     Parse ``--as-of`` (ISO date); without it, today: the one place that reads the clock.
@@ -84,10 +135,16 @@ def parse_as_of(text: str | None) -> dt.date:
     if text is None:
         return dt.date.today()  # noqa: DTZ011 -- the CLI decides "as of today" by design
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise CliError(f"--as-of: expected a date such as 2026-11-28, got {text!r}",
                        EXIT_USAGE) from None  # fmt: skip
+    low, high = AS_OF_RANGE
+    if not low <= day <= high:
+        raise CliError(
+            f"--as-of: expected a date from {low} to {high}, got {text!r}", EXIT_USAGE
+        ) from None
+    return day
 
 
 def read_rates(path: str | None) -> RateTable | None:
@@ -99,7 +156,15 @@ def read_rates(path: str | None) -> RateTable | None:
     if not Path(path).is_file():
         raise CliError(f"{path}: no such rates file", EXIT_NOINPUT)
     try:
+        # Size and encoding first, as for every input; then the rows.
+        text = _reading.read_text(Path(path), _reading.RATES_BYTES)
+        _reading.check_csv(text)
         return RateTable.from_csv(path)
+    except OSError as e:
+        raise CliError(f"{path}: cannot read: {e.strerror or e}", EXIT_NOINPUT) from None
+    except ValidationError as e:
+        message = str(e)
+        raise CliError(message if message.startswith(path) else f"{path}: {message}") from None
     except EligibilityError as e:
         raise CliError(str(e)) from None
 
@@ -116,8 +181,27 @@ def read_policy(path: str | None) -> Any:  # noqa: ANN401 -- a Policy or None
         raise CliError(f"{path}: no such policy file", EXIT_NOINPUT)
     try:
         return load_policy(Path(path))
+    except OSError as e:
+        raise CliError(f"{path}: cannot read: {e.strerror or e}", EXIT_NOINPUT) from None
     except EligibilityError as e:
         raise CliError(f"{path}: {e}") from None
+
+
+@contextlib.contextmanager
+def about(path: str) -> Iterator[None]:
+    """
+    Report a :class:`ValidationError` raised while deciding as a problem of the file at *path*.
+
+    Deciding checks the application against the taxonomy in use (an unknown
+    category id is refused there), so the file must be named then too.
+    """
+    try:
+        yield
+    except ValidationError as e:
+        raise CliError(f"{path}: {e}") from None
+    except decimal.DecimalException as e:
+        # An amount or rate too large for exact arithmetic (see _classify).
+        raise CliError(f"{path}: a number is out of range: {type(e).__name__}") from None
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
@@ -130,24 +214,43 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         from ._cli_registry import open_read_only  # noqa: PLC0415 -- _cli_registry imports this module
 
         registry = open_read_only(args.registry)
-    decision = evaluate(application, as_of=as_of, policy=policy, rates=rates, registry=registry)
-    plan = None
-    if args.explain:
-        from .planning import earliest_plan  # noqa: PLC0415 -- only --explain plans ahead
+    with about(args.application):
+        decision = evaluate(application, as_of=as_of, policy=policy, rates=rates, registry=registry)
+        plan = None
+        if args.explain:
+            from .planning import earliest_plan  # noqa: PLC0415 -- only --explain plans ahead
 
-        plan = earliest_plan(application, as_of=as_of, policy=policy, rates=rates)
+            plan = earliest_plan(application, as_of=as_of, policy=policy, rates=rates)
+        text = _render(decision, plan, application, args)
+    out.write(text)
+    return VERDICT_EXIT[decision.verdict]
+
+
+def _render(decision: Any, plan: Any, application: Application, args: argparse.Namespace) -> str:  # noqa: ANN401 -- a Decision and an EarliestPlan, imported lazily
     if args.format == "json":
         data = decision.to_dict()
         if plan is not None:
             data["earliest"] = plan.to_dict()
-        out.write(json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n")
-    elif plan is not None:
+        return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    if plan is not None:
         from .explain import explain  # noqa: PLC0415 -- explain sits above the engine
 
-        out.write(explain(decision, args.locale, passed=True, earliest=plan) + "\n")
-    else:
-        out.write(decision.explain(args.locale) + "\n")
-    return VERDICT_EXIT[decision.verdict]
+        text = explain(decision, args.locale, passed=True, earliest=plan)
+        return terminal_text(text, application) + "\n"
+    return terminal_text(decision.explain(args.locale), application) + "\n"
+
+
+def terminal_text(text: str, application: Application) -> str:
+    """
+    Return rendered *text* with the application's own strings shown escaped where unsafe.
+    """
+    strings = [application.applicant, application.category, str(application.id or "")]
+    for store in application.stores:
+        strings.extend(
+            str(v or "")
+            for v in (store.platform, store.store_id, store.name, store.owner, store.category)
+        )
+    return safe_text(text, strings)
 
 
 def _register_check(commands: Any) -> None:  # noqa: ANN401 -- argparse's private subparsers type
@@ -228,8 +331,13 @@ def build_parser() -> argparse.ArgumentParser:
     Return the argument parser with every command.
     """
     parser = _Parser(
-        prog="lazada-eligibility",
+        prog=PROG,
         description="Decide whether a seller qualifies to open a store on Lazada.",
+    )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help=f"on an internal error, print the traceback (also: {DEBUG_ENV}=1)",
     )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for register in REGISTRARS:
@@ -240,18 +348,95 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """
     Run the command line; return the exit status.
+
+    The one error boundary: whatever happens ends in a documented status
+    with one line on standard error; 0, 1 and 2 only for verdicts.
     """
     out = sys.stdout if out is None else out
+    debug = os.environ.get(DEBUG_ENV, "") not in ("", "0")
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if "--debug" in argv[:1]:
+        debug = True
     try:
+        _check_argv(argv)
         args = build_parser().parse_args(argv)
         status: int = args.run(args, out)
-    except CliError as e:
-        print(f"lazada-eligibility: {e}", file=sys.stderr)  # noqa: T201
-        return e.status
-    except EligibilityError as e:
-        print(f"lazada-eligibility: {e}", file=sys.stderr)  # noqa: T201
-        return EXIT_DATAERR
+        out.flush()
+    except BaseException as e:  # noqa: BLE001 -- the boundary: every exception gets a status
+        status = _fail(e, debug=debug)
+        if status in (EXIT_PIPE, EXIT_IOERR) and out is sys.stdout:
+            _quiet_stdout()
     return status
+
+
+def _check_argv(argv: Sequence[str]) -> None:
+    if any("\x00" in a for a in argv):
+        # No operating system passes one in a real command line.
+        raise CliError("arguments cannot hold a NUL character", EXIT_USAGE)
+
+
+def _fail(e: BaseException, *, debug: bool) -> int:
+    status, message = _classify(e)
+    if status == EXIT_SOFTWARE and debug:
+        traceback.print_exception(e, file=sys.stderr)
+    if message:
+        prog = e.prog if isinstance(e, CliError) else PROG
+        for line in message.splitlines() or [""]:
+            _say(f"{prog}: {one_line(line)}")
+    return status
+
+
+def _say(text: str) -> None:
+    # Standard error itself may be gone; there is nowhere left to say so.
+    with contextlib.suppress(OSError, ValueError):
+        print(text, file=sys.stderr)  # noqa: T201
+
+
+def _classify(e: BaseException) -> tuple[int, str]:
+    if isinstance(e, SystemExit):  # --help, and argparse's own exits
+        return (0 if e.code is None else e.code if isinstance(e.code, int) else EXIT_USAGE), ""
+    if isinstance(e, CliError):
+        return e.status, str(e)
+    if isinstance(e, KeyboardInterrupt):
+        return EXIT_INTERRUPTED, "interrupted"
+    if isinstance(e, BrokenPipeError):
+        # The reader went away (`... | head -1`): stop quietly, as Unix tools do.
+        return EXIT_PIPE, ""
+    if isinstance(e, EligibilityError):
+        return _library_status(e), str(e)
+    if isinstance(e, OSError) and e.errno in _FULL:
+        return EXIT_IOERR, f"cannot write the output: {e.strerror or e}"
+    if isinstance(e, decimal.DecimalException):
+        # Exact arithmetic on numbers from the input that overflow what a
+        # Decimal can hold: the input is out of range, not the program.
+        return EXIT_DATAERR, f"a number in the input is out of range: {type(e).__name__}"
+    if isinstance(e, MemoryError):
+        return EXIT_SOFTWARE, "internal error: out of memory"
+    return EXIT_SOFTWARE, (
+        f"internal error (a bug, please report it): {type(e).__name__}: {e}; "
+        f"run again with --debug or {DEBUG_ENV}=1 for the traceback"
+    )
+
+
+def _library_status(e: EligibilityError) -> int:
+    registry = sys.modules.get("lazada_eligibility.registry")
+    busy = getattr(registry, "RegistryBusyError", None)
+    if busy is not None and isinstance(e, busy):
+        return EXIT_TEMPFAIL
+    unusable = getattr(registry, "RegistryError", None)
+    if unusable is not None and isinstance(e, unusable):
+        return EXIT_NOINPUT  # the registry file cannot be used, as _cli_registry says
+    return EXIT_DATAERR
+
+
+def _quiet_stdout() -> None:
+    # Python flushes standard output again at exit, which would fail the same
+    # way and print a second error: point it at /dev/null first.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # pragma: no cover -- no real stdout
+        pass
 
 
 def run() -> None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ._known import require_known_categories
 from .categories import LAZADA_CATEGORIES, CategoryTaxonomy
 from .exceptions import PolicyError, ValidationError
 from .identity import same_holder
@@ -291,6 +292,7 @@ class PreparedPolicy:
         if type(as_of) is not dt.date:
             as_of = as_date(as_of)
         self.env.check_stores(application)
+        require_known_categories(application, self.env.categories)
         return VERDICTS[self._check(application, as_of)]
 
     def evaluate(self, application: Application, *, as_of: dt.date) -> Decision:
@@ -302,6 +304,7 @@ class PreparedPolicy:
         if type(as_of) is not dt.date:
             as_of = as_date(as_of)
         self.env.check_stores(application)
+        require_known_categories(application, self.env.categories)
         policy = self.policy
         outcome = self._explain(application, as_of)
         return self._decision(

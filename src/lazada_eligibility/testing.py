@@ -93,8 +93,10 @@ PLATFORMS = (
     "Temu",
     "Unknown Bazaar",
 )
+# Only ids the taxonomy knows: an unknown id is an input error (a
+# ValidationError with a did-you-mean), not a decision.
 CATEGORIES = ("mobiles", "laptops", "cameras", "electronic-accessories", "health-beauty",
-              "home-living", "sports-lifestyle", "no-such-category")  # fmt: skip
+              "home-living", "sports-lifestyle")  # fmt: skip
 THRESHOLDS: tuple[str, ...] = ("1000", "500", "1500", "999.99")
 """The minimums :func:`month_rules` draws most often; record amounts cluster around them."""
 AS_OF = dt.date(2026, 11, 28)
