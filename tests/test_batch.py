@@ -681,7 +681,7 @@ def poison(n: int, seed: int) -> list[bytes]:
     lines = jsonl(corpus(n, seed=seed))
     bad = [
         lines[0].replace(b'"amount": "', b'"amount": "1e1000000', 1),
-        lines[0].replace(b'"S0-0"', b'"\\ud800"'),
+        lines[0].replace(b'"store_id": "000"', b'"store_id": "\\ud800"'),
         lines[0].replace(b'"category": "', b'"category": "x', 1),
         b"[" * 100_000,
         b'{"applicant": ' + b"9" * 5000 + b"}",
@@ -707,7 +707,7 @@ class TestHostileBatch:
     def test_lone_surrogate_on_line_2_of_3(self, tmp_path):
         r"""A \ud800 escape on line 2 of 3 gives three output lines, the second an error."""
         lines = jsonl(corpus(3))
-        lines[1] = lines[1].replace(b'"S1-0"', b'"\\ud800"')
+        lines[1] = lines[1].replace(b'"store_id": "100"', b'"store_id": "\\ud800"')
         _, out = run(write_input(tmp_path, lines), *COMMON)
         records = [json.loads(x) for x in out.splitlines()]
         assert [1, 2, 3] == [r["line"] for r in records]

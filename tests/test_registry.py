@@ -912,7 +912,8 @@ class TestDamagedFile:
         """A registry whose pages are damaged is a RegistryError naming the file, not sqlite3's."""
         path = tmp_path / "c.db"
         with SqliteRegistry(path) as registry:
-            registry.claim(app("APP-1", *[("eBay", f"s{i}") for i in range(300)]))
+            for n in range(6):  # 300 claims: enough pages to damage some
+                registry.claim(app(f"APP-{n}", *[("eBay", f"s{n}x{i}") for i in range(50)]))
         data = bytearray(path.read_bytes())
         page = 4096
         data[page : 3 * page] = b"\xff" * (2 * page)
