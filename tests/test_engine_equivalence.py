@@ -188,6 +188,12 @@ EDGES = (
         ],
     ),
     Application("Other Co.", "no-such-category", [store("Amazon US", "s13", FULL)]),
+    # SGD into EUR: 0.54 / 1.08 = 0.5 ends, so it converts exactly.
+    Application(
+        "Seller Co.",
+        "laptops",
+        [store("amazon.sg", "s16", dict.fromkeys(range(3, 11), "2000"), "laptops", currency="SGD")],
+    ),
     Application("Other Co.", "mobiles", [store("Etsy", "s14", {}, "laptops")]),
 )
 
@@ -223,6 +229,7 @@ RATES = RateTable(
     {
         **{("EUR", Month(2026, m)): Decimal("1.08") for m in range(1, 13)},
         **{("GBP", Month(2026, m)): Decimal("1.27") for m in range(1, 13)},
+        **{("SGD", Month(2026, m)): Decimal("0.54") for m in range(1, 13)},
     }
 )
 
