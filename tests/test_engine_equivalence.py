@@ -206,14 +206,13 @@ EDGES = (
         ],
     ),
     Application("Other Co.", "no-such-category", [store("Amazon US", "s13", FULL)]),
-    Application("Other Co.", "mobiles", [store("Etsy", "s14", {}, "laptops")]),
-    # AUD into EUR at 0.648 / 1.08 = 0.6 ends: an exact cross-rate conversion, summed;
-    # eight months so that the every_store part passes and the check goes on to it.
+    # SGD into EUR: 0.54 / 1.08 = 0.5 ends, so it converts exactly.
     Application(
-        "Other Co.",
-        "mobiles",
-        [store("Amazon US", "s16", dict.fromkeys(range(3, 11), "1500"), currency="AUD")],
+        "Seller Co.",
+        "laptops",
+        [store("amazon.sg", "s16", dict.fromkeys(range(3, 11), "2000"), "laptops", currency="SGD")],
     ),
+    Application("Other Co.", "mobiles", [store("Etsy", "s14", {}, "laptops")]),
 )
 
 
@@ -248,7 +247,7 @@ RATES = RateTable(
     {
         **{("EUR", Month(2026, m)): Decimal("1.08") for m in range(1, 13)},
         **{("GBP", Month(2026, m)): Decimal("1.27") for m in range(1, 13)},
-        **{("AUD", Month(2026, m)): Decimal("0.648") for m in range(1, 13)},
+        **{("SGD", Month(2026, m)): Decimal("0.54") for m in range(1, 13)},
     }
 )
 

@@ -142,6 +142,10 @@ class TestMoney:
         )
         assert expected == str(e.value)
 
+    def test_format_defaults_to_english(self):
+        """Without a locale, format writes English."""
+        assert "$1,234.50" == Money("1234.5", "USD").format()
+
     def test_format_ignores_the_callers_context(self):
         """Formatting under prec=4 and ROUND_UP still shows US$999.99 and large sums whole."""
         with decimal.localcontext(prec=4, rounding=decimal.ROUND_UP):
