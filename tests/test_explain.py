@@ -50,6 +50,7 @@ from lazada_eligibility.planning import EarliestDate, earliest_plan
 from lazada_eligibility.policies import lazada_cross_border
 from lazada_eligibility.remediation import where
 from lazada_eligibility.rules import prohibited_categories
+from lazada_eligibility.subjects import StoreRef
 from strategies import AS_OF, application_rules, applications, rate_tables
 
 ROOT = Path(__file__).parent.parent
@@ -356,7 +357,7 @@ class TestExplain:
 
     def test_unknown_code_uses_the_verdict_message(self):
         """A custom rule's code gets the message for its verdict, in the language."""
-        outcome = Outcome("mine", Verdict.REVIEW, "mine.review", "store amazon.com/A1")
+        outcome = Outcome("mine", Verdict.REVIEW, "mine.review", StoreRef.named("amazon.com", "A1"))
 
         assert "店铺 amazon.com/A1：检查项 mine.review 需人工审核。" == render_reason(
             outcome, "zh_CN"
@@ -488,10 +489,10 @@ class TestLocalForms:
 
     def test_combined_stores_label(self):
         """The combined-stores label spaces the joiner from the labels in Thai and Chinese."""
-        subject = "store amazon.com/A1 + ebay.com/B2"
+        labels = ("amazon.com/A1", "ebay.com/B2")
 
-        assert "ร้านค้า amazon.com/A1 และ ebay.com/B2 (รวมกัน)" == where(subject, speaker("th"))
-        assert "店铺 amazon.com/A1 和 ebay.com/B2（合计）" == where(subject, speaker("zh_CN"))
+        assert "ร้านค้า amazon.com/A1 และ ebay.com/B2 (รวมกัน)" == where(labels, speaker("th"))
+        assert "店铺 amazon.com/A1 和 ebay.com/B2（合计）" == where(labels, speaker("zh_CN"))
 
     @settings(max_examples=200, deadline=None)
     @given(
@@ -542,7 +543,7 @@ class TestLocalForms:
             "owner_is",
             Verdict.PASS,
             "owner.match",
-            "store amazon.com/A1",
+            StoreRef.named("amazon.com", "A1"),
             {"owner": "Lianhe Holdings (HK) Ltd."},
         )
 
@@ -551,7 +552,11 @@ class TestLocalForms:
     def test_an_owner_without_a_stop_keeps_the_sentence_stop(self):
         """The stop is dropped only after a value that has its own."""
         outcome = Outcome(
-            "owner_is", Verdict.PASS, "owner.match", "store amazon.com/A1", {"owner": "Acme Ltd"}
+            "owner_is",
+            Verdict.PASS,
+            "owner.match",
+            StoreRef.named("amazon.com", "A1"),
+            {"owner": "Acme Ltd"},
         )
 
         assert "Store amazon.com/A1: its records belong to Acme Ltd." == render_reason(outcome)
@@ -599,7 +604,8 @@ def explanations(language: str) -> str:
         explain(evaluate(Application("S", "mobiles", []), as_of=AS_OF, policy=closed), language),
         explain(evaluate(Application("S", "mobiles", two), as_of=AS_OF, policy=combined), language),
         render_reason(
-            Outcome("mine", Verdict.REVIEW, "mine.review", "store amazon.com/A1"), language
+            Outcome("mine", Verdict.REVIEW, "mine.review", StoreRef.named("amazon.com", "A1")),
+            language,
         ),
     ]
     return "\n".join(texts)

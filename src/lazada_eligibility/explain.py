@@ -19,9 +19,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-from ._l10n import LANGUAGES, N_, catalog_language, speaker, store_labels
+from ._l10n import LANGUAGES, N_, catalog_language, speaker
+from .codes import BUILTIN_CODES, code_spec
 from .decision import CAVEAT_CODES
-from .remediation import category_gaps, remediation, where
+from .remediation import category_gaps, remediation, store_labels, where
 from .rules import Outcome, Verdict
 
 if TYPE_CHECKING:
@@ -42,27 +43,8 @@ __all__ = [
 ]
 
 MESSAGES: Final[Mapping[str, str]] = {
-    "platform.cross-border": N_("{where}: {name} is a cross-border platform."),
-    "platform.domestic": N_("{where}: {name} is a domestic platform; its turnover does not count."),
-    "platform.unknown": N_("{where}: the platform “{platform}” is not in the catalog; it needs manual review."),
-    "category.match": N_("{where}: its turnover is in the category applied for ({applied})."),
-    "category.mismatch": N_("{where}: its turnover is in {categories}, not in the category applied for ({applied})."),
-    "category.unknown": N_("{where}: the category “{category}” is not known; it needs manual review."),
-    "category.prohibited": N_("The category applied for, {category}, falls under {prohibited}, which is closed to new sellers."),
-    "category.allowed": N_("The category applied for, {category}, is open to new sellers."),
-    "turnover.ok": N_("{where}: turnover {amount}, meeting the minimum of {minimum}."),
-    "turnover.month-missing": N_("{where}: no turnover on record; at least {minimum} is needed."),
-    "turnover.below-minimum": N_("{where}: turnover {amount}, {shortfall} short of the minimum of {minimum}."),
-    "fx.rate-missing": N_("{where}: no exchange rate from {currency} to {target}; it needs manual review."),
-    "evidence.unused": N_("{where}: its records are not used by another Lazada store."),
-    "evidence.reused": N_("{where}: its records were already used for a Lazada store; records cannot be used twice."),
-    "evidence.unverified": N_("Some store records could not be looked up in the registry."),
-    "evidence.unchecked": N_("Whether the store records were already used on Lazada was not checked."),
-    "owner.match": N_("{where}: its records belong to {owner}."),
-    "owner.mismatch": N_("{where}: its records belong to {owner}, not to {expected}."),
-    "owner.unknown": N_("{where}: the owner of its records is not known; it needs manual review."),
-    "stores.none": N_("The application names no store."),
-}  # fmt: skip
+    spec.code: spec.message for spec in BUILTIN_CODES if spec.message is not None
+}
 """English templates of the outcome messages, keyed by outcome code."""
 
 # Variants and the catch-all by verdict, for codes of combinators and custom rules.
@@ -101,7 +83,7 @@ def _template(outcome: Outcome) -> str:
             return _VARIANTS["category.unknown/applied"]
         if outcome.facts.get("category") is None:
             return _VARIANTS["category.unknown/none"]
-    return MESSAGES.get(code) or _VARIANTS.get(code) or _VARIANTS[outcome.verdict.value]
+    return code_spec(code).message or _VARIANTS.get(code) or _VARIANTS[outcome.verdict.value]
 
 
 def render_reason(
@@ -124,11 +106,12 @@ def render_reason(
     Example:
         >>> from lazada_eligibility import Money, Month, Outcome, Verdict
         >>> from lazada_eligibility.explain import render_reason
+        >>> from lazada_eligibility.subjects import MonthRef, StoreRef
         >>> outcome = Outcome(
         ...     "min_turnover",
         ...     Verdict.FAIL,
         ...     "turnover.below-minimum",
-        ...     "month 2026-09 of amazon.com/A1",
+        ...     MonthRef(Month(2026, 9), (StoreRef.named("amazon.com", "A1"),)),
         ...     {
         ...         "month": Month(2026, 9),
         ...         "amount": Money("850", "USD"),
@@ -145,9 +128,12 @@ def render_reason(
     """
     sp = speaker(locale, categories)
     values: dict[str, Any] = {k: v for k, v in outcome.facts.items() if v is not None}
-    values["where"] = where(outcome.subject, sp, name_store=name_store)
+    subject = outcome.subject
+    values["where"] = where(store_labels(subject), sp, name_store=name_store, month=subject.month)
     values.setdefault("code", outcome.code)
-    return sp.fill(_template(outcome), values, fallback=_VARIANTS[outcome.verdict.value])
+    template = _template(outcome)
+    own = code_spec(outcome.code).translations
+    return sp.fill(template, values, fallback=_VARIANTS[outcome.verdict.value], translations=own)
 
 
 def _gap_line(
@@ -157,7 +143,7 @@ def _gap_line(
 ) -> str:
     sp = speaker(locale, categories)
     values = {
-        "where": where(f"store {store_labels(months[0].subject)[0]}", sp),
+        "where": where(store_labels(months[0].subject)[:1], sp),
         "months": tuple(m.facts["month"] for m in months),
         "minimum": months[0].facts["minimum"],
     }

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from ._l10n import N_, speaker, store_labels, subject_month
+from ._l10n import N_, speaker
 from .categories import LAZADA_CATEGORIES, CategoryTaxonomy
 from .decision import encode_fact
 from .money import Money
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
     from ._l10n import Speaker
     from .decision import Decision
+    from .subjects import Subject
 
 
 __all__ = ["REMEDIES", "Remedy", "remediation"]
@@ -68,15 +69,24 @@ _WHERE_STORES_MONTH: Final = N_("Stores {stores} combined, {month}")
 _THE_APPLICATION: Final = N_("The application")
 
 
-def where(subject: str, sp: Speaker, *, name_store: bool = True, month: Month | None = None) -> str:
+def store_labels(subject: Subject) -> tuple[str, ...]:
+    """
+    Return the labels of the stores a typed subject names (none for the application).
+    """
+    return tuple(s.label for s in subject.stores)
+
+
+def where(
+    labels: Sequence[str], sp: Speaker, *, name_store: bool = True, month: Month | None = None
+) -> str:
     """
     Return where an outcome applies, for the start of a sentence (internal).
 
-    A month of one store is the month alone unless *name_store*; a store
-    rule names the store; an application rule says "The application".
+    *labels* are the stores' labels, each put in verbatim (a store id may
+    hold ``+``, commas or quotes). A month of one store is the month alone
+    unless *name_store*; a store rule names the store; an application rule
+    says "The application".
     """
-    labels = store_labels(subject)
-    month = month or subject_month(subject)
     if month is not None:
         if not labels or not name_store:
             return sp.month(month)
@@ -163,10 +173,9 @@ class Remedy:
         sp = speaker(locale, categories)
         values: dict[str, Any] = {k: v for k, v in self.facts.items() if v is not None}
         stores = tuple(self.facts.get("stores", ()))
-        subject = f"store {' + '.join(stores)}" if stores else ""
         month = self.facts.get("month")
         values["where"] = where(
-            subject, sp, name_store=name_store, month=month if _MONTH_WHERE.get(self.code) else None
+            stores, sp, name_store=name_store, month=month if _MONTH_WHERE.get(self.code) else None
         )
         if self.code == "review.resolve" and self.reasons:
             from .explain import render_reason  # noqa: PLC0415 -- explain builds on this module
@@ -184,7 +193,7 @@ class Remedy:
         return {
             "code": self.code,
             "facts": {k: encode_fact(v) for k, v in sorted(self.facts.items())},
-            "reasons": [{"code": r.code, "subject": r.subject} for r in self.reasons],
+            "reasons": [{"code": r.code, "subject": r.subject.to_dict()} for r in self.reasons],
         }
 
 
