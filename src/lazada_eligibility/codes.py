@@ -58,6 +58,7 @@ __all__ = [
     "decode_facts",
     "encode_facts",
     "register_code",
+    "remedy_spec",
 ]
 
 FACT_TYPES: Final = (
@@ -97,6 +98,9 @@ class CodeSpec:
         translations: The message in other languages, keyed by language
             (``ms``, ``zh_Hans``...); built-in codes are translated by the
             package's catalogs instead.
+        remedy_message: For a custom code, the English template of its
+            remedy (``{where}`` and the outcome's facts as fields).
+        remedy_translations: The remedy in other languages, keyed by language.
 
     .. versionadded:: 0.2.0
     """
@@ -107,6 +111,8 @@ class CodeSpec:
     remedy: str | None = None
     summary: str = ""
     translations: Mapping[str, str] = attrs.field(factory=dict)
+    remedy_message: str | None = None
+    remedy_translations: Mapping[str, str] = attrs.field(factory=dict)
 
     def encode_facts(self, facts: Mapping[str, Any]) -> dict[str, Any]:
         """
@@ -138,7 +144,13 @@ class CodeSpec:
             try:
                 out[key] = _decode_tagged(value) if kind is None else _decode(kind, value)
             except ValidationError as e:
-                raise e.prefixed(str(key)) from None
+                if kind == "stores":
+                    raise e.prefixed(str(key)) from None
+                # A month or money value's own error names the value, not a key below the fact.
+                detail = "; ".join(p.message for p in e.problems)
+                raise ValidationError.single(
+                    str(key), f"not a {kind or 'fact'}: {detail}"
+                ) from None
             except (ValueError, TypeError, KeyError, InvalidOperation, AttributeError) as e:
                 what = f"a {kind} fact" if kind else "a fact"
                 raise ValidationError.single(str(key), f"not {what}: {value!r} ({e})") from None
@@ -177,6 +189,18 @@ def code_spec(code: str) -> CodeSpec:
     .. versionadded:: 0.2.0
     """
     return _REGISTRY.get(code) or _BARE
+
+
+def remedy_spec(remedy: str) -> CodeSpec | None:
+    """
+    Return the spec whose code brings its own message for the remedy code *remedy*, if any.
+
+    .. versionadded:: 0.2.0
+    """
+    for spec in _REGISTRY.values():
+        if spec.remedy == remedy and spec.remedy_message is not None:
+            return spec
+    return None
 
 
 def code_specs() -> tuple[CodeSpec, ...]:

@@ -9,6 +9,7 @@ import functools
 import json
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
+from importlib import resources
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import attrs
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from .registry import Claim
     from .remediation import Remedy
 
-__all__ = ["CAVEAT_CODES", "SCHEMA_VERSION", "Decision"]
+__all__ = ["CAVEAT_CODES", "SCHEMA_VERSION", "Decision", "decision_schema"]
 
 CAVEAT_CODES: Final = frozenset({"evidence.unchecked"})
 """Codes that pass but say something was not checked; a decision lists them as caveats."""
@@ -59,6 +60,27 @@ def encode_fact(value: object) -> object:
     if isinstance(value, Mapping):
         return {str(k): encode_fact(v) for k, v in value.items()}
     return value
+
+
+def decision_schema() -> dict[str, Any]:
+    """
+    Return the JSON Schema of :meth:`Decision.to_dict` that the package ships.
+
+    It is generated from the specs of the built-in outcome codes
+    (:mod:`lazada_eligibility.codes`) and describes schema version
+    :data:`SCHEMA_VERSION`.
+
+    Example:
+        >>> from lazada_eligibility.decision import SCHEMA_VERSION, decision_schema
+        >>> schema = decision_schema()
+        >>> schema["properties"]["schema_version"] == {"const": SCHEMA_VERSION}
+        True
+
+    .. versionadded:: 0.2.0
+    """
+    text = resources.files(__package__).joinpath("data", "decision.schema.json").read_text("utf-8")
+    found: dict[str, Any] = json.loads(text)
+    return found
 
 
 def outcome_to_dict(outcome: Outcome) -> dict[str, Any]:

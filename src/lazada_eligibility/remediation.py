@@ -23,6 +23,7 @@ import attrs
 
 from ._l10n import N_, speaker
 from .categories import LAZADA_CATEGORIES, CategoryTaxonomy
+from .codes import code_spec, remedy_spec
 from .decision import encode_fact
 from .money import Money
 from .periods import Month
@@ -181,8 +182,13 @@ class Remedy:
             from .explain import render_reason  # noqa: PLC0415 -- explain builds on this module
 
             values["reason"] = render_reason(self.reasons[0], locale, categories=categories)
-        template = REMEDIES.get(self.variant, REMEDIES["review.resolve"])
-        return sp.fill(template, values, fallback="{where}")
+        template = REMEDIES.get(self.variant)
+        own = None
+        if template is None:
+            custom = remedy_spec(self.code)
+            template = REMEDIES["review.resolve"] if custom is None else custom.remedy_message
+            own = None if custom is None else custom.remedy_translations
+        return sp.fill(template or "", values, fallback="{where}", translations=own)
 
     def to_dict(self) -> dict[str, Any]:
         """
@@ -337,6 +343,10 @@ def _remedy(  # noqa: C901, PLR0912 -- one case per reason code, kept in one tab
         return Remedy("owner.state", base, (reason,))
     if code == "stores.none":
         return Remedy("stores.add", {}, (reason,))
+    spec = code_spec(code)
+    if spec.remedy is not None and spec.remedy_message is not None:
+        # A custom code that brings its own remedy: its facts fill the template.
+        return Remedy(spec.remedy, {**base, **facts}, (reason,))
     return Remedy("review.resolve", {**base, "reason": code}, (reason,))
 
 
