@@ -413,13 +413,10 @@ class Env:
             identity = self.identity_of(store)
         except ValidationError:
             identity = None
-        if (
-            (not written.isascii() or "/" in written)
-            and identity is not None
-            and identity.store_id != written.casefold()
-        ):
-            # Perhaps a seller page URL or look-alike letters: name the store
-            # by the id they stand for, which the seller recognises.
+        if "/" in written and identity is not None:
+            # A seller page URL: name the store by the id it stands for. Any
+            # other id is shown as written, in whatever script (the canonical
+            # form folds look-alikes, which would show the seller a stranger).
             written = identity.store_id
         return StoreRef(
             store.platform,
