@@ -37,7 +37,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
@@ -53,6 +53,7 @@ __all__ = [
     "BUILTIN_CODES",
     "FACT_TYPES",
     "CodeSpec",
+    "code_reference",
     "code_spec",
     "code_specs",
     "decode_facts",
@@ -210,6 +211,51 @@ def code_specs() -> tuple[CodeSpec, ...]:
     .. versionadded:: 0.2.0
     """
     return tuple(_REGISTRY[k] for k in sorted(_REGISTRY))
+
+
+def code_reference(specs: Iterable[CodeSpec] | None = None) -> str:
+    """
+    Return reStructuredText: a table of every code with its facts, summary and remedy.
+
+    The docs' code reference is this table over the built-in codes.
+
+    Example:
+        >>> from lazada_eligibility.codes import BUILTIN_CODES, code_reference
+        >>> print(code_reference(BUILTIN_CODES[:1]))
+        .. list-table::
+           :header-rows: 1
+        <BLANKLINE>
+           * - Code
+             - Facts
+             - Meaning
+             - Remedy
+           * - ``platform.cross-border``
+             - ``platform`` (text), ``name`` (text), ``kind`` (text)
+             - The store's platform is of a wanted kind.
+             -
+
+    .. versionadded:: 0.2.0
+    """
+    chosen = sorted(code_specs() if specs is None else specs, key=lambda s: s.code)
+    lines = [
+        ".. list-table::",
+        "   :header-rows: 1",
+        "",
+        "   * - Code",
+        "     - Facts",
+        "     - Meaning",
+        "     - Remedy",
+    ]
+    for spec in chosen:
+        facts = ", ".join(f"``{k}`` ({t})" for k, t in spec.facts.items())
+        remedy = f"``{spec.remedy}``" if spec.remedy else ""
+        lines += [
+            f"   * - ``{spec.code}``",
+            f"     - {facts}".rstrip(),
+            f"     - {spec.summary}".rstrip(),
+            f"     - {remedy}".rstrip(),
+        ]
+    return "\n".join(lines)
 
 
 def encode_facts(code: str, facts: Mapping[str, Any]) -> dict[str, Any]:

@@ -33,7 +33,7 @@ CAVEAT_CODES: Final = frozenset({"evidence.unchecked"})
 _T = TypeVar("_T")
 
 SCHEMA_VERSION: Final = 2
-"""The version of :meth:`Decision.to_dict`'s document; see ``decision.schema.json``."""
+"""The version of :meth:`~lazada_eligibility.Decision.to_dict`'s document; see ``decision.schema.json``."""
 
 
 def encode_fact(value: object) -> object:
@@ -64,7 +64,7 @@ def encode_fact(value: object) -> object:
 
 def decision_schema() -> dict[str, Any]:
     """
-    Return the JSON Schema of :meth:`Decision.to_dict` that the package ships.
+    Return the JSON Schema of :meth:`~lazada_eligibility.Decision.to_dict` that the package ships.
 
     It is generated from the specs of the built-in outcome codes
     (:mod:`lazada_eligibility.codes`) and describes schema version

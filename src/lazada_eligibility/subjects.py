@@ -1,7 +1,7 @@
 """
 What an outcome is about, as typed values: the application, a store, a group of stores, a month.
 
-An :class:`~lazada_eligibility.rules.Outcome`'s ``subject`` is one of these
+An :class:`~lazada_eligibility.Outcome`'s ``subject`` is one of these
 values. Explanations and remedies render from them (a store's id, as the
 seller wrote it, goes into the sentence verbatim), and a decision's JSON
 form writes them as objects, never as text to be parsed back. ``str()``
@@ -68,14 +68,14 @@ class ApplicationRef:
     @property
     def stores(self) -> tuple[StoreRef, ...]:
         """
-        The stores named: none.
+        No stores are named (an empty tuple).
         """
         return ()
 
     @property
     def month(self) -> Month | None:
         """
-        The month named: none.
+        No month is named (``None``).
         """
         return None
 
@@ -123,14 +123,14 @@ class StoreRef:
     @property
     def stores(self) -> tuple[StoreRef, ...]:
         """
-        The stores named: this one.
+        This store, as a one-store tuple.
         """
         return (self,)
 
     @property
     def month(self) -> Month | None:
         """
-        The month named: none.
+        No month is named (``None``).
         """
         return None
 
@@ -216,7 +216,7 @@ class StoreGroup:
     @property
     def month(self) -> Month | None:
         """
-        The month named: none.
+        No month is named (``None``).
         """
         return None
 
