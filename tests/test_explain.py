@@ -46,7 +46,7 @@ from lazada_eligibility._l10n import (
     speaker,
 )
 from lazada_eligibility.explain import MESSAGES, explain, render_earliest, render_reason
-from lazada_eligibility.planning import EarliestDate, earliest_plan
+from lazada_eligibility.planning import EarliestPlan, earliest_plan
 from lazada_eligibility.policies import lazada_cross_border
 from lazada_eligibility.remediation import where
 from lazada_eligibility.rules import prohibited_categories
@@ -394,8 +394,8 @@ class TestFill:
 
 
 class TestRenderEarliest:
-    def plan(self, date: dt.date | None, months: tuple[Month, ...] = ()) -> EarliestDate:
-        return EarliestDate(
+    def plan(self, date: dt.date | None, months: tuple[Month, ...] = ()) -> EarliestPlan:
+        return EarliestPlan(
             as_of=dt.date(2026, 11, 28), date=date, months=months, minimum=Money(1000, "USD")
         )
 

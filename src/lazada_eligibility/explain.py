@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     from .categories import CategoryTaxonomy
     from .decision import Decision
-    from .planning import EarliestDate
+    from .planning import EarliestPlan
 
 
 __all__ = [
@@ -73,6 +73,13 @@ _EARLIEST: Final = {
     "one": N_("Earliest date to apply: {date}, provided {months} reaches at least {minimum} in the category applied for."),
     "many": N_("Earliest date to apply: {date}, provided {months} each reach at least {minimum} in the category applied for."),
     "none": N_("No date to apply can be given: even if every coming month reaches the minimum, these stores cannot pass the policy."),
+}  # fmt: skip
+
+# Which store(s) the plan's months must be met on: one, any one of several, or each of several.
+_EARLIEST_STORES: Final = {
+    "one": N_("This must happen on store {store}."),
+    "any": N_("It is enough if it happens on any one of the stores {stores}."),
+    "each": N_("It must happen on each of the stores {stores}."),
 }  # fmt: skip
 
 
@@ -173,7 +180,7 @@ def explain(
     locale: str | babel.Locale | None = "en",
     *,
     passed: bool = False,
-    earliest: EarliestDate | None = None,
+    earliest: EarliestPlan | None = None,
     categories: CategoryTaxonomy | None = None,
 ) -> str:
     """
@@ -264,7 +271,7 @@ def explain(
             "- " + r.render(locale, name_store=name_store, categories=categories) for r in remedies
         )
     if earliest is not None:
-        lines.append(render_earliest(earliest, locale))
+        lines.append(render_earliest(earliest, locale, name_store=name_store))
     lines.extend(
         sp.fill(_NOTE, {"text": render_reason(c, locale, categories=categories)})
         for c in decision.caveats
@@ -272,25 +279,37 @@ def explain(
     return "\n".join(lines)
 
 
-def render_earliest(plan: EarliestDate, locale: str | babel.Locale | None = "en") -> str:
+def render_earliest(
+    plan: EarliestPlan, locale: str | babel.Locale | None = "en", *, name_store: bool = True
+) -> str:
     """
-    Say the earliest date to apply, and which coming months it relies on.
+    Say the earliest date to apply, which coming months it relies on, and on which store(s).
+
+    Args:
+        plan: A plan from :func:`~lazada_eligibility.planning.earliest_plan`.
+        locale: The reader's locale (see the module for fallbacks).
+        name_store: Say which store(s) must meet the months; an explanation
+            of a one-store application leaves it out.
 
     Example:
         >>> import datetime as dt
         >>> from lazada_eligibility import Money, Month
         >>> from lazada_eligibility.explain import render_earliest
-        >>> from lazada_eligibility.planning import EarliestDate
-        >>> plan = EarliestDate(
+        >>> from lazada_eligibility.planning import EarliestPlan
+        >>> from lazada_eligibility.subjects import StoreRef
+        >>> plan = EarliestPlan(
         ...     as_of=dt.date(2026, 11, 28),
         ...     date=dt.date(2027, 1, 1),
         ...     months=(Month(2026, 11), Month(2026, 12)),
         ...     minimum=Money(1000, "USD"),
+        ...     stores=(StoreRef.named("amazon.com", "A1"),),
         ... )
-        >>> render_earliest(plan, "id")
-        'Tanggal paling awal untuk mendaftar: 1 Januari 2027, dengan syarat omzet November 2026 dan Desember 2026 di kategori yang diajukan masing-masing mencapai minimal US$1.000,00.'
+        >>> print(render_earliest(plan, "id"))
+        Tanggal paling awal untuk mendaftar: 1 Januari 2027, dengan syarat omzet November 2026 dan Desember 2026 di kategori yang diajukan masing-masing mencapai minimal US$1.000,00. Ini harus dicapai oleh toko amazon.com/A1.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       Names the store(s); the *name_store* argument.
     """
     sp = speaker(locale)
     if plan.date is None:
@@ -304,4 +323,14 @@ def render_earliest(plan: EarliestDate, locale: str | babel.Locale | None = "en"
     values: dict[str, Any] = {"date": plan.date, "months": plan.months, "minimum": plan.minimum}
     if key == "one":
         values["months"] = plan.months[0]
-    return sp.fill(_EARLIEST[key], {k: v for k, v in values.items() if v is not None})
+    text = sp.fill(_EARLIEST[key], {k: v for k, v in values.items() if v is not None})
+    if key not in {"one", "many"} or not plan.stores or not name_store:
+        return text
+    labels = tuple(s.label for s in plan.stores)
+    if len(labels) == 1:
+        which = sp.fill(_EARLIEST_STORES["one"], {"store": labels[0]})
+    else:
+        which = sp.fill(
+            _EARLIEST_STORES["any" if plan.alternatives else "each"], {"stores": labels}
+        )
+    return f"{text} {which}"
