@@ -22,6 +22,7 @@ from .rules import Outcome, Verdict
 from .subjects import subject_from_dict
 
 if TYPE_CHECKING:
+    from .categories import CategoryTaxonomy
     from .registry import Claim
     from .remediation import Remedy
 
@@ -354,7 +355,7 @@ class Decision:
 
         return explain(self, locale)
 
-    def remediation(self) -> tuple[Remedy, ...]:
+    def remediation(self, *, categories: CategoryTaxonomy | None = None) -> tuple[Remedy, ...]:
         """
         Return what to do about each reason, as :class:`~lazada_eligibility.remediation.Remedy` values.
 
@@ -365,6 +366,12 @@ class Decision:
         <lazada_eligibility.remediation.Remedy.render>`. A convenience
         method: it imports :mod:`~lazada_eligibility.remediation`, which
         sits above this module.
+
+        Args:
+            categories: The taxonomy the decision was made with, to tell what
+                "the category applied for" covers (default
+                :data:`~lazada_eligibility.LAZADA_CATEGORIES`); pass the same
+                one to ``Remedy.render``.
 
         Example:
             >>> import datetime as dt
@@ -380,11 +387,12 @@ class Decision:
 
         .. versionadded:: 0.1.0
         .. versionchanged:: 0.2.0
-           Returns remedies only; the *locale* argument is gone (use ``Remedy.render``).
+           Returns remedies only; the *locale* argument is gone (use
+           ``Remedy.render``); the *categories* argument.
         """
         from .remediation import remediation  # noqa: PLC0415 -- remediation sits above decision
 
-        return remediation(self)
+        return remediation(self, categories=categories)
 
 
 def _policy(data: object) -> tuple[str, str, str]:
