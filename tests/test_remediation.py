@@ -306,3 +306,28 @@ class TestFiguresMatchFacts:
             if remedy.code == "fx.provide-rate":
                 assert {r.facts["month"] for r in remedy.reasons} == set(remedy.facts["months"])
                 assert {r.facts["currency"] for r in remedy.reasons} == {remedy.facts["currency"]}
+
+
+class TestTaxonomyInUse:
+    def test_decision_remediation_uses_the_given_taxonomy(self):
+        """Decision.remediation(categories=...) says the scope under the taxonomy the decision used."""
+        from lazada_eligibility import Category, CategoryTaxonomy  # noqa: PLC0415
+
+        tree = CategoryTaxonomy(
+            [
+                Category(id="toys", name="Toys"),
+                Category(id="dolls", name="Dolls", parent="toys", level=2),
+                Category(id="rag-dolls", name="Rag Dolls", parent="dolls", level=3),
+                Category(id="books", name="Books"),
+            ]
+        )
+        turnover = [MonthlyTurnover(Month(2026, m), Money(2000, "USD")) for m in (8, 9, 10)]
+        store = Store("Amazon US", "A1", turnover, category="books")
+        decision = evaluate(
+            Application("Seller Co.", "rag-dolls", [store]), as_of=AS_OF, categories=tree
+        )
+
+        [remedy] = decision.remediation(categories=tree)
+
+        assert ("category.add-turnover", "toys") == (remedy.code, remedy.facts["scope"])
+        assert "Toys" in remedy.render("en", categories=tree)
