@@ -311,7 +311,7 @@ class TestFiguresMatchFacts:
 class TestTaxonomyInUse:
     def test_decision_remediation_uses_the_given_taxonomy(self):
         """Decision.remediation(categories=...) says the scope under the taxonomy the decision used."""
-        from lazada_eligibility import Category, CategoryTaxonomy  # noqa: PLC0415
+        from lazada_eligibility import Category, CategoryTaxonomy
 
         tree = CategoryTaxonomy(
             [
