@@ -620,7 +620,7 @@ class TestKillAndResume:
                 os.killpg(process.pid, signal.SIGKILL)
         prefix = part.read_bytes()
         assert 0 < prefix.count(b"\n") < 3000
-        assert prefix.endswith(b"\n")
+        # A kill during a write may tear the last line; --resume cuts it off.
         assert whole.read_bytes().startswith(prefix)
         resumed = subprocess.run(
             batch_command(*args, "-o", str(part), "--resume"), check=False, capture_output=True
