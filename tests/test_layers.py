@@ -16,7 +16,7 @@ PACKAGE: Final = Path(__file__).parent.parent / "src" / "lazada_eligibility"
 LAYERS: Final = (
     ("exceptions", "_version", "_toml_writer"),
     ("money", "periods", "subjects", "typing"),
-    ("platforms", "categories", "identity", "_category_map", "_taxonomy_io"),
+    ("platforms", "categories", "identity"),
     ("models", "_l10n"),
     ("rules", "codes"),
     ("registry", "_sqlite_registry"),
