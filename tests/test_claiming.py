@@ -343,7 +343,7 @@ class TestIssue13:
         decision = evaluate_and_claim(thief, as_of=AS_OF, registry=registry)
         assert Verdict.FAIL == decision.verdict
         seller_facing = decision.to_json() + decision.explain("en") + decision.explain("zh_CN")
-        seller_facing += "".join(decision.remediation("en"))
+        seller_facing += "".join(r.render("en") for r in decision.remediation())
         assert "Holder Co." not in seller_facing
         assert [("APP-1", "Holder Co.")] == [
             (c.application_id, c.applicant) for c in decision.holders
@@ -358,7 +358,9 @@ class TestIssue13:
         second = Application("Other Co.", "mobiles", [store(PLAIN)], id="APP-2")
         decision = evaluate_and_claim(second, as_of=AS_OF, registry=registry)
         shown = (
-            decision.to_json() + decision.explain(locale) + "".join(decision.remediation(locale))
+            decision.to_json()
+            + decision.explain(locale)
+            + "".join(r.render(locale) for r in decision.remediation())
         )
         assert "evidence.reused" in decision.to_json()
         assert "HOLDER-7" not in shown

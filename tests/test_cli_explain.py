@@ -110,6 +110,17 @@ class TestWhen:
             "date": "2027-02-01",
             "months": ["2026-11", "2026-12", "2027-01"],
             "minimum": {"amount": "1000", "currency": "USD"},
+            "stores": [
+                {
+                    "platform": "https://www.ebay.com/str/brightbeauty",
+                    "store_id": "brightbeauty",
+                    "platform_id": "ebay.com",
+                    "namespace": "ebay",
+                    "canonical_id": "brightbeauty",
+                    "label": "ebay.com/brightbeauty",
+                }
+            ],
+            "alternatives": False,
         } == json.loads(text)
 
     def test_missing_rates_file_is_an_input_error(self, tmp_path):

@@ -191,8 +191,12 @@ class TestPolicyDiffLaws:
             i
             for i, app in enumerate(corpus)
             if old.evaluate(app, as_of=AS_OF).verdict is not new.evaluate(app, as_of=AS_OF).verdict
-            or sorted((r.code, r.rule, r.subject) for r in old.evaluate(app, as_of=AS_OF).reasons)
-            != sorted((r.code, r.rule, r.subject) for r in new.evaluate(app, as_of=AS_OF).reasons)
+            or sorted(
+                (r.code, r.rule, str(r.subject)) for r in old.evaluate(app, as_of=AS_OF).reasons
+            )
+            != sorted(
+                (r.code, r.rule, str(r.subject)) for r in new.evaluate(app, as_of=AS_OF).reasons
+            )
         ]
         assert expected == [c.index for c in diff.changed]
         for (o, n), count in diff.counts.items():

@@ -5,6 +5,7 @@ Tests for the earliest date to apply.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -23,11 +24,14 @@ from lazada_eligibility import (
     Store,
     ValidationError,
     Verdict,
+    evaluate,
     review_window,
 )
-from lazada_eligibility.planning import earliest_eligible, earliest_plan
+from lazada_eligibility._l10n import LANGUAGES
+from lazada_eligibility.explain import render_earliest
+from lazada_eligibility.planning import EarliestPlan, assumed, earliest_eligible, earliest_plan
 from lazada_eligibility.policies import lazada_cross_border
-from lazada_eligibility.rules import Rule
+from lazada_eligibility.rules import Rule, each_month, every_store, min_turnover
 from lazada_eligibility.rules._leaves import MinTurnover
 from lazada_eligibility.rules._quantifiers import EachMonth
 from strategies import AS_OF, application_rules, applications, rate_tables
@@ -175,9 +179,9 @@ class TestExamples:
         assert (dt.date(2026, 12, 1), (Month(2026, 11),)) == (plan.date, plan.months)
 
 
-class TestEarliestDate:
+class TestEarliestPlanValue:
     def test_to_dict_is_json_ready(self):
-        """The plan reads back from JSON as dates, months and money as text."""
+        """The plan reads back from JSON as dates, months, money and the store as text."""
         plan = earliest_plan(example("short-month"), as_of=dt.date(2026, 11, 28))
 
         assert {
@@ -185,7 +189,28 @@ class TestEarliestDate:
             "date": "2027-01-01",
             "months": ["2026-11", "2026-12"],
             "minimum": {"amount": "1000", "currency": "USD"},
+            "stores": [
+                {
+                    "platform": "amazon.com",
+                    "store_id": "A1MINGDA88",
+                    "platform_id": "amazon.com",
+                    "namespace": "amazon",
+                    "canonical_id": "a1mingda88",
+                    "label": "amazon.com/A1MINGDA88",
+                }
+            ],
+            "alternatives": False,
         } == json.loads(json.dumps(plan.to_dict()))
+
+    def test_earliest_date_is_a_deprecated_alias(self):
+        """EarliestDate still imports, from the package and the module, with a DeprecationWarning."""
+        import lazada_eligibility
+        from lazada_eligibility import planning
+
+        with pytest.warns(DeprecationWarning, match="EarliestPlan"):
+            assert EarliestPlan is planning.EarliestDate
+        with pytest.warns(DeprecationWarning, match="EarliestPlan"):
+            assert EarliestPlan is lazada_eligibility.EarliestDate
 
     def test_impossible_plan(self):
         """A plan without a date says it is not possible."""
@@ -257,3 +282,132 @@ class TestAgainstBruteForce:
             candidate = oracle_application(app, as_of, plan.date, plan.minimum)
 
             assert Verdict.PASS is LAZADA_CROSS_BORDER.check(candidate, as_of=plan.date)
+
+
+def _turnover_store(platform: str, store_id: str, amounts: dict[int, int]) -> Store:
+    records = [MonthlyTurnover(Month(2026, m), Money(a, "USD")) for m, a in amounts.items()]
+    return Store(platform, store_id, records, category="mobiles")
+
+
+class TestPlanStores:
+    AS_OF = dt.date(2026, 11, 28)
+
+    def test_names_the_one_store_that_can_make_it(self):
+        """With an Amazon store that can qualify and an eBay store that cannot, the plan names Amazon."""
+        amazon = _turnover_store("Amazon US", "A1", {10: 1500})
+        ebay = _turnover_store("eBay", "shop-2", {9: 50})
+
+        plan = earliest_plan(Application("S", "mobiles", [amazon, ebay]), as_of=self.AS_OF)
+
+        assert (dt.date(2027, 1, 1), ("amazon.com/A1",), False) == (
+            plan.date,
+            tuple(s.label for s in plan.stores),
+            plan.alternatives,
+        )
+
+    def test_growing_the_other_store_would_not_do(self):
+        """The named store is the one whose growth makes the date come true; the other's does not."""
+        amazon = _turnover_store("Amazon US", "A1", {10: 1500})
+        ebay = _turnover_store("eBay", "shop-2", {9: 50})
+        app = Application("S", "mobiles", [amazon, ebay])
+        plan = earliest_plan(app, as_of=self.AS_OF)
+        assert plan.date is not None
+
+        for i, store in enumerate(app.stores):
+            grown = assumed(
+                app, as_of=self.AS_OF, on=plan.date, minimum=plan.minimum, only=frozenset({i})
+            )
+            named = store.store_id in {s.store_id for s in plan.stores}
+            assert named == evaluate(grown, as_of=plan.date).eligible
+
+    def test_several_stores_that_each_could(self):
+        """Two stores that could each qualify alone are both named, as alternatives."""
+        a = _turnover_store("Amazon US", "A1", {10: 1500})
+        b = _turnover_store("eBay", "shop-2", {10: 2000})
+
+        plan = earliest_plan(Application("S", "mobiles", [a, b]), as_of=self.AS_OF)
+
+        assert (("amazon.com/A1", "ebay.com/shop-2"), True) == (
+            tuple(s.label for s in plan.stores),
+            plan.alternatives,
+        )
+        assert "any one of the stores amazon.com/A1 and ebay.com/shop-2" in render_earliest(
+            plan, "en"
+        )
+
+    def test_stores_needed_together(self):
+        """Under every_store, every cross-border store is needed, and the text says each."""
+        a = _turnover_store("Amazon US", "A1", {10: 1500})
+        b = _turnover_store("eBay", "shop-2", {10: 2000})
+        rule = every_store(each_month(min_turnover(Money(1000, "USD"))))
+
+        plan = earliest_plan(
+            Application("S", "mobiles", [a, b]), as_of=self.AS_OF, policy=Policy("p", "1", rule)
+        )
+
+        assert (("amazon.com/A1", "ebay.com/shop-2"), False) == (
+            tuple(s.label for s in plan.stores),
+            plan.alternatives,
+        )
+        assert "each of the stores amazon.com/A1 and ebay.com/shop-2" in render_earliest(plan)
+
+    @pytest.mark.parametrize("language", LANGUAGES)
+    def test_every_language_names_the_store(self, language):
+        """The plan's sentence names the store in every language."""
+        amazon = _turnover_store("Amazon US", "A1", {10: 1500})
+        ebay = _turnover_store("eBay", "shop-2", {9: 50})
+        plan = earliest_plan(Application("S", "mobiles", [amazon, ebay]), as_of=self.AS_OF)
+
+        text = render_earliest(plan, language)
+
+        assert "amazon.com/A1" in text
+        assert "shop-2" not in text
+
+    @settings(max_examples=40, deadline=None)
+    @given(
+        st.lists(
+            st.tuples(
+                st.sampled_from(["Amazon US", "eBay", "Taobao"]),
+                st.dictionaries(st.integers(8, 10), st.sampled_from([0, 400, 1000, 1500])),
+            ),
+            min_size=1,
+            max_size=3,
+        ),
+        st.booleans(),
+    )
+    def test_stores_agree_with_brute_force(self, specs, combined):
+        """The named stores are exactly what trying every subset of stores on the plan's date finds."""
+        stores = [_turnover_store(p, f"s{i}", amounts) for i, (p, amounts) in enumerate(specs)]
+        app = Application("S", "mobiles", stores)
+        policy = lazada_cross_border(stores="combined" if combined else "any")
+        plan = earliest_plan(app, as_of=self.AS_OF, policy=policy)
+        if not plan.months:
+            assert () == plan.stores
+            return
+        assert plan.date is not None
+
+        def passes(subset: frozenset[int]) -> bool:
+            some = assumed(app, as_of=self.AS_OF, on=plan.date, minimum=plan.minimum, only=subset)
+            return evaluate(some, as_of=plan.date, policy=policy).eligible
+
+        n = len(stores)
+        subsets = [frozenset(c) for k in range(n + 1) for c in itertools.combinations(range(n), k)]
+        working = [s for s in subsets if passes(s)]
+        named = frozenset(int(s.store_id[1:]) for s in plan.stores)
+        alone = {i for i in range(n) if frozenset({i}) in working}
+        if alone:
+            assert (alone, len(alone) > 1) == (set(named), plan.alternatives)
+        else:
+            # Needed together: they work, and no store can be left out of them.
+            assert named in working
+            assert not plan.alternatives
+            assert all(named - {i} not in working for i in named)
+        # Never a date earlier than the all-stores assumption allows.
+        earlier = [
+            day
+            for day in (self.AS_OF, *((Month(2026, 12) + k).first_day for k in range(4)))
+            if day < plan.date
+        ]
+        for day in earlier:
+            whole = assumed(app, as_of=self.AS_OF, on=day, minimum=plan.minimum)
+            assert not evaluate(whole, as_of=day, policy=policy).eligible

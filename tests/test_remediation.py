@@ -24,9 +24,9 @@ from lazada_eligibility import (
     evaluate,
     review_window,
 )
-from lazada_eligibility._l10n import LANGUAGES, store_labels
+from lazada_eligibility._l10n import LANGUAGES
 from lazada_eligibility.policies import lazada_cross_border
-from lazada_eligibility.remediation import REMEDIES, Remedy, clears_on, remediation
+from lazada_eligibility.remediation import REMEDIES, Remedy, clears_on, remediation, store_labels
 from lazada_eligibility.rules import any_store, not_, platform_kind
 from strategies import AS_OF, application_rules, applications, months, rate_tables
 
@@ -218,11 +218,14 @@ class TestRendering:
         assert remedy.render("en").startswith("Store amazon.com/A1MINGDA88, September 2026:")
         assert remedy.render("en", name_store=False).startswith("September 2026:")
 
-    def test_decision_remediation_renders_in_the_locale(self):
-        """Decision.remediation(locale) gives one sentence per remedy, formatted for the locale."""
+    def test_decision_remediation_returns_remedies_only(self):
+        """Decision.remediation() gives Remedy values; rendering them is Remedy.render's work."""
         decision = decide("short-month")
 
-        [text] = decision.remediation("vi")
+        [remedy] = decision.remediation()
+        text = remedy.render("vi")
+
+        assert isinstance(remedy, Remedy)
 
         assert "150,00\xa0US$" in text
         assert "1 tháng 1 năm 2027" in text
@@ -247,7 +250,20 @@ class TestToDict:
                 "reasons": [
                     {
                         "code": "turnover.below-minimum",
-                        "subject": "month 2026-09 of amazon.com/A1MINGDA88",
+                        "subject": {
+                            "kind": "month",
+                            "month": "2026-09",
+                            "stores": [
+                                {
+                                    "canonical_id": "a1mingda88",
+                                    "label": "amazon.com/A1MINGDA88",
+                                    "namespace": "amazon",
+                                    "platform": "amazon.com",
+                                    "platform_id": "amazon.com",
+                                    "store_id": "A1MINGDA88",
+                                }
+                            ],
+                        },
                     }
                 ],
             }
@@ -290,3 +306,28 @@ class TestFiguresMatchFacts:
             if remedy.code == "fx.provide-rate":
                 assert {r.facts["month"] for r in remedy.reasons} == set(remedy.facts["months"])
                 assert {r.facts["currency"] for r in remedy.reasons} == {remedy.facts["currency"]}
+
+
+class TestTaxonomyInUse:
+    def test_decision_remediation_uses_the_given_taxonomy(self):
+        """Decision.remediation(categories=...) says the scope under the taxonomy the decision used."""
+        from lazada_eligibility import Category, CategoryTaxonomy
+
+        tree = CategoryTaxonomy(
+            [
+                Category(id="toys", name="Toys"),
+                Category(id="dolls", name="Dolls", parent="toys", level=2),
+                Category(id="rag-dolls", name="Rag Dolls", parent="dolls", level=3),
+                Category(id="books", name="Books"),
+            ]
+        )
+        turnover = [MonthlyTurnover(Month(2026, m), Money(2000, "USD")) for m in (8, 9, 10)]
+        store = Store("Amazon US", "A1", turnover, category="books")
+        decision = evaluate(
+            Application("Seller Co.", "rag-dolls", [store]), as_of=AS_OF, categories=tree
+        )
+
+        [remedy] = decision.remediation(categories=tree)
+
+        assert ("category.add-turnover", "toys") == (remedy.code, remedy.facts["scope"])
+        assert "Toys" in remedy.render("en", categories=tree)

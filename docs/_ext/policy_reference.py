@@ -16,6 +16,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import nested_parse_with_titles
 
+from lazada_eligibility.codes import BUILTIN_CODES, code_reference
 from lazada_eligibility.policy_io import policy_reference
 
 
@@ -34,7 +35,23 @@ class PolicyReference(SphinxDirective):
         return list(container.children)
 
 
+class CodeReference(SphinxDirective):
+    """Insert the table of every built-in outcome code, from the code specs."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        """Parse the generated reStructuredText in place."""
+        text = code_reference(BUILTIN_CODES)
+        content = StringList(text.splitlines(), source="lazada_eligibility.codes")
+        container = nodes.section()
+        container.document = self.state.document
+        nested_parse_with_titles(self.state, content, container)
+        return list(container.children)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Register the directive."""
+    """Register the directives."""
     app.add_directive("policy-reference", PolicyReference)
+    app.add_directive("code-reference", CodeReference)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

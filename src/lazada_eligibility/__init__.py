@@ -33,7 +33,7 @@ from .identity import MAX_STORE_ID_LENGTH, StoreIdentity, canonical_store_id
 from .models import MARKETS, Application, MonthlyTurnover, Store
 from .money import Money, RateTable
 from .periods import Month, review_window
-from .planning import EarliestDate, earliest_eligible, earliest_plan
+from .planning import EarliestPlan, earliest_eligible, earliest_plan
 from .platforms import DEFAULT_PLATFORMS, Platform, PlatformCatalog, PlatformKind
 from .policies import LAZADA_CROSS_BORDER
 from .policy import Policy, PreparedPolicy
@@ -67,7 +67,7 @@ __all__ = [
     "Claim",
     "CurrencyMismatchError",
     "Decision",
-    "EarliestDate",
+    "EarliestPlan",
     "EligibilityError",
     "EvidenceAlreadyClaimed",
     "EvidenceRegistry",
@@ -109,3 +109,13 @@ __all__ = [
     "policy_diff",
     "review_window",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # Deprecated names, kept for one minor version.
+    if name == "EarliestDate":
+        from . import planning  # noqa: PLC0415 -- only for the deprecated name
+
+        return getattr(planning, name)
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)

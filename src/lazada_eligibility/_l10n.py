@@ -30,7 +30,7 @@ from .categories import LAZADA_CATEGORIES, CategoryTaxonomy
 from .money import Money, exact_money
 from .periods import Month
 
-__all__ = ["LANGUAGES", "N_", "Speaker", "catalog_language", "speaker", "store_labels"]
+__all__ = ["LANGUAGES", "N_", "Speaker", "catalog_language", "speaker"]
 
 LANGUAGES: Final = ("en", "zh_Hans", "ms", "th", "id", "vi", "fil")
 """The catalog languages, English first: the source language and the fallback."""
@@ -51,8 +51,6 @@ _DOLLARS: Final = {"USD": "US$"}
 # Keys of facts that hold Lazada category ids; shown by name.
 CATEGORY_KEYS: Final = frozenset({"applied", "category", "categories", "prohibited", "scope"})
 
-_MONTH_SUBJECT = re.compile(r"^month (\S+) of (.+)$")
-_STORE_SUBJECT = re.compile(r"^store (.+)$")
 # A space between two Chinese characters (left where a placeholder sat) is
 # not written in Chinese; between Chinese and Latin text it is.
 _CJK_SPACE = re.compile(
@@ -203,26 +201,6 @@ def shown_figures(values: Mapping[str, Any]) -> Mapping[str, Any]:
     return found
 
 
-def store_labels(subject: str) -> tuple[str, ...]:
-    """
-    Return the store labels an outcome's subject names (none for an application).
-    """
-    if match := _MONTH_SUBJECT.match(subject):
-        return tuple(match[2].split(" + "))
-    if match := _STORE_SUBJECT.match(subject):
-        return tuple(match[1].split(" + "))
-    return ()
-
-
-def subject_month(subject: str) -> Month | None:
-    """
-    Return the month an outcome's subject names, if any.
-    """
-    if match := _MONTH_SUBJECT.match(subject):
-        return Month.parse(match[1])
-    return None
-
-
 def _spaced_joiner(
     glue: str, left: str, right: str, joiner: tuple[re.Pattern[str], re.Pattern[str], str]
 ) -> str:
@@ -371,9 +349,19 @@ class Speaker:
             return self.category(value)
         return str(value)
 
-    def fill(self, template: str, values: Mapping[str, Any], fallback: str | None = None) -> str:
+    def fill(
+        self,
+        template: str,
+        values: Mapping[str, Any],
+        fallback: str | None = None,
+        *,
+        translations: Mapping[str, str] | None = None,
+    ) -> str:
         """
         Translate *template* and fill it with formatted *values*.
+
+        *translations*, keyed by language, are a custom code's own
+        messages; they come before the catalogs.
 
         A sentence that opens with a month or date written in lower case
         (Vietnamese "tháng 9 năm 2026") gets a capital. A translation whose
@@ -381,7 +369,8 @@ class Speaker:
         *fallback*.
         """
         text = {k: self.value(k, v) for k, v in shown_figures(values).items()}
-        for candidate in (self.gettext(template), template, fallback):
+        own = (translations or {}).get(self.language)
+        for candidate in (own, self.gettext(template), template, fallback):
             if candidate is None:
                 continue
             candidate = _one_stop(candidate, text)  # noqa: PLW2901 -- the same template, cleaned

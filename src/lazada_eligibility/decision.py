@@ -5,28 +5,36 @@ Decisions: the verdict on an application, its reasons and the whole outcome tree
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Final, overload
+from importlib import resources
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import attrs
 
+from .codes import decode_facts, encode_facts
 from .exceptions import ValidationError
-from .money import Money, money_fact
+from .money import Money
 from .periods import Month
 from .rules import Outcome, Verdict
+from .subjects import subject_from_dict
 
 if TYPE_CHECKING:
+    from .categories import CategoryTaxonomy
     from .registry import Claim
     from .remediation import Remedy
 
-__all__ = ["CAVEAT_CODES", "Decision"]
+__all__ = ["CAVEAT_CODES", "SCHEMA_VERSION", "Decision", "decision_schema"]
 
 CAVEAT_CODES: Final = frozenset({"evidence.unchecked"})
 """Codes that pass but say something was not checked; a decision lists them as caveats."""
 
-_MONTH_KEYS: Final = frozenset({"month", "months"})
+_T = TypeVar("_T")
+
+SCHEMA_VERSION: Final = 2
+"""The version of :meth:`~lazada_eligibility.Decision.to_dict`'s document; see ``decision.schema.json``."""
 
 
 def encode_fact(value: object) -> object:
@@ -55,58 +63,96 @@ def encode_fact(value: object) -> object:
     return value
 
 
-def decode_fact(key: str, value: object) -> object:
+def decision_schema() -> dict[str, Any]:
     """
-    Read back a fact written by :func:`encode_fact`; months are known by their key.
+    Return the JSON Schema of :meth:`~lazada_eligibility.Decision.to_dict` that the package ships.
+
+    It is generated from the specs of the built-in outcome codes
+    (:mod:`lazada_eligibility.codes`) and describes schema version
+    :data:`SCHEMA_VERSION`.
+
+    Example:
+        >>> from lazada_eligibility.decision import SCHEMA_VERSION, decision_schema
+        >>> schema = decision_schema()
+        >>> schema["properties"]["schema_version"] == {"const": SCHEMA_VERSION}
+        True
+
+    .. versionadded:: 0.2.0
     """
-    if key in _MONTH_KEYS:
-        if isinstance(value, list):
-            return tuple(Month.parse(v) for v in value)
-        if isinstance(value, str):
-            return Month.parse(value)
-    if isinstance(value, Mapping) and set(value) == {"amount", "currency"}:
-        return money_fact(value)
-    if isinstance(value, list):
-        return tuple(decode_fact("", v) for v in value)
-    return value
+    text = resources.files(__package__).joinpath("data", "decision.schema.json").read_text("utf-8")
+    found: dict[str, Any] = json.loads(text)
+    return found
 
 
 def outcome_to_dict(outcome: Outcome) -> dict[str, Any]:
     """
     Return *outcome* and its children as JSON-ready mappings.
+
+    The subject is a typed object; the facts are written by the types the
+    code's :class:`~lazada_eligibility.codes.CodeSpec` declares.
     """
     d: dict[str, Any] = {
         "rule": outcome.rule,
         "verdict": outcome.verdict.value,
         "code": outcome.code,
-        "subject": outcome.subject,
-        "facts": {k: encode_fact(v) for k, v in outcome.facts.items()},
+        "subject": outcome.subject.to_dict(),
+        "facts": encode_facts(outcome.code, outcome.facts),
     }
     if outcome.children:
         d["children"] = [outcome_to_dict(c) for c in outcome.children]
     return d
 
 
-def outcome_from_dict(data: Mapping[str, Any], path: str = "outcome") -> Outcome:
-    """
-    Read back an outcome written by :func:`outcome_to_dict`.
-    """
+def _field(data: Mapping[str, Any], key: str, kind: type, what: str) -> Any:  # noqa: ANN401
+    if key not in data:
+        raise ValidationError.single(key, "missing")
+    value = data[key]
+    if not isinstance(value, kind):
+        raise ValidationError.single(key, f"expected {what}, got {value!r}")
+    return value
+
+
+def _prefixed(path: str, read: Callable[[], _T]) -> _T:
     try:
-        return Outcome(
-            rule=str(data["rule"]),
-            verdict=Verdict(data["verdict"]),
-            code=str(data["code"]),
-            subject=str(data["subject"]),
-            facts={k: decode_fact(k, v) for k, v in data.get("facts", {}).items()},
-            children=tuple(
-                outcome_from_dict(c, f"{path}.children[{i}]")
-                for i, c in enumerate(data.get("children", ()))
-            ),
-        )
+        return read()
     except ValidationError as e:
         raise e.prefixed(path) from None
-    except (KeyError, TypeError, ValueError, AttributeError) as e:
-        raise ValidationError.single(path, f"not an outcome: {e!r}") from None
+
+
+def outcome_from_dict(data: object) -> Outcome:
+    """
+    Read back an outcome written by :func:`outcome_to_dict`.
+
+    Raises:
+        ValidationError: Naming the bad key by its path below the outcome,
+            such as ``children[0].facts.month``, once.
+    """
+    if not isinstance(data, Mapping):
+        raise ValidationError.single("", f"expected an object, got {data!r}")
+    code = _field(data, "code", str, "a string")
+    verdict = _field(data, "verdict", str, "a string")
+    try:
+        found = Verdict(verdict)
+    except ValueError:
+        msg = f"expected pass, fail or review, got {verdict!r}"
+        raise ValidationError.single("verdict", msg) from None
+    subject = _prefixed("subject", lambda: subject_from_dict(data.get("subject")))
+    facts = _prefixed("facts", lambda: decode_facts(code, data.get("facts", {})))
+    raw = data.get("children", [])
+    if not isinstance(raw, list):
+        raise ValidationError.single("children", f"expected a list, got {raw!r}")
+    children = tuple(
+        _prefixed(f"children[{i}]", functools.partial(outcome_from_dict, c))
+        for i, c in enumerate(raw)
+    )
+    return Outcome(
+        rule=_field(data, "rule", str, "a string"),
+        verdict=found,
+        code=code,
+        subject=subject,
+        facts=facts,
+        children=children,
+    )
 
 
 def _effective(outcome: Outcome, negated: bool) -> Verdict:
@@ -237,6 +283,7 @@ class Decision:
             },
             "reasons": [outcome_to_dict(o) for o in self.reasons],
             "remediation": [r.to_dict() for r in self.remediation()],
+            "schema_version": SCHEMA_VERSION,
             "verdict": self.verdict.value,
         }
 
@@ -249,30 +296,54 @@ class Decision:
         return json.dumps(self.to_dict(), sort_keys=True, indent=indent, ensure_ascii=False)
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Decision:
+    def from_dict(cls, data: object) -> Decision:
         """
         Read back a decision written by :meth:`to_dict`.
 
+        The derived keys (``eligible``, ``verdict``, ``reasons``,
+        ``caveats``, ``remediation``) are computed again, not read.
+
         Raises:
-            ValidationError: The mapping is not a decision.
+            ValidationError: The mapping is not a decision of a schema
+                version this library reads; each problem names its path
+                once, such as ``outcome.children[0].facts.month``.
 
         .. versionadded:: 0.1.0
+        .. versionchanged:: 0.2.0
+           Reads subjects and facts by type; raises only ``ValidationError``.
         """
+        if not isinstance(data, Mapping):
+            raise ValidationError.single("", f"not a decision: expected an object, got {data!r}")
+        version = data.get("schema_version", SCHEMA_VERSION)
+        if version != SCHEMA_VERSION:
+            msg = f"expected {SCHEMA_VERSION}, got {version!r}: written by another version"
+            raise ValidationError.single("schema_version", msg)
+        policy = _prefixed("policy", lambda: _policy(data.get("policy")))
+        as_of = _field(data, "as_of", str, "a date")
         try:
-            policy = data["policy"]
-            return cls(
-                policy_id=policy["id"],
-                policy_version=policy["version"],
-                policy_digest=policy["digest"],
-                as_of=dt.date.fromisoformat(data["as_of"]),
-                outcome=outcome_from_dict(data["outcome"]),
-                application_id=data.get("application_id"),
-                relied_on=tuple(
-                    (str(r["platform"]), str(r["store_id"])) for r in data.get("relied_on", ())
-                ),
-            )
-        except (KeyError, TypeError) as e:
-            raise ValidationError.single("", f"not a decision: missing or bad {e}") from None
+            day = dt.date.fromisoformat(as_of)
+        except ValueError as e:
+            raise ValidationError.single("as_of", f"not a date: {as_of!r} ({e})") from None
+        application_id = data.get("application_id")
+        if application_id is not None and not isinstance(application_id, str):
+            msg = f"expected a string or null, got {application_id!r}"
+            raise ValidationError.single("application_id", msg)
+        outcome = _prefixed("outcome", lambda: outcome_from_dict(data.get("outcome")))
+        raw = data.get("relied_on", [])
+        if not isinstance(raw, list):
+            raise ValidationError.single("relied_on", f"expected a list, got {raw!r}")
+        relied = tuple(
+            _prefixed(f"relied_on[{i}]", functools.partial(_relied, r)) for i, r in enumerate(raw)
+        )
+        return cls(
+            policy_id=policy[0],
+            policy_version=policy[1],
+            policy_digest=policy[2],
+            as_of=day,
+            outcome=outcome,
+            application_id=application_id,
+            relied_on=relied,
+        )
 
     def explain(self, locale: str = "en") -> str:
         """
@@ -284,19 +355,23 @@ class Decision:
 
         return explain(self, locale)
 
-    @overload
-    def remediation(self, locale: None = None) -> tuple[Remedy, ...]: ...
-
-    @overload
-    def remediation(self, locale: str) -> tuple[str, ...]: ...
-
-    def remediation(self, locale: str | None = None) -> tuple[Remedy, ...] | tuple[str, ...]:
+    def remediation(self, *, categories: CategoryTaxonomy | None = None) -> tuple[Remedy, ...]:
         """
-        Return what to do about each reason: remedies, or with *locale*, sentences in it.
+        Return what to do about each reason, as :class:`~lazada_eligibility.remediation.Remedy` values.
 
-        Each :class:`~lazada_eligibility.remediation.Remedy` is a code with
-        its figures (month, amount, shortfall, minimum, the currency that
-        lacks a rate, the category to add turnover in, the domestic platform).
+        Each remedy is a code with its figures (month, amount, shortfall,
+        minimum, the currency that lacks a rate, the category to add
+        turnover in, the domestic platform). Saying it in a language is the
+        explain layer's work: :meth:`Remedy.render(locale)
+        <lazada_eligibility.remediation.Remedy.render>`. A convenience
+        method: it imports :mod:`~lazada_eligibility.remediation`, which
+        sits above this module.
+
+        Args:
+            categories: The taxonomy the decision was made with, to tell what
+                "the category applied for" covers (default
+                :data:`~lazada_eligibility.LAZADA_CATEGORIES`); pass the same
+                one to ``Remedy.render``.
 
         Example:
             >>> import datetime as dt
@@ -307,14 +382,30 @@ class Decision:
             ... )
             >>> [r.code for r in decision.remediation()]
             ['platform.use-cross-border']
-            >>> print(*decision.remediation("en"))
+            >>> print(*(r.render("en") for r in decision.remediation()))
             Store taobao.com/shop-1: Taobao is a domestic platform, so its turnover does not count. Add a store on a cross-border platform such as Amazon, eBay or AliExpress.
 
         .. versionadded:: 0.1.0
+        .. versionchanged:: 0.2.0
+           Returns remedies only; the *locale* argument is gone (use
+           ``Remedy.render``); the *categories* argument.
         """
         from .remediation import remediation  # noqa: PLC0415 -- remediation sits above decision
 
-        remedies = remediation(self)
-        if locale is None:
-            return remedies
-        return tuple(r.render(locale, name_store=True) for r in remedies)
+        return remediation(self, categories=categories)
+
+
+def _policy(data: object) -> tuple[str, str, str]:
+    if not isinstance(data, Mapping):
+        raise ValidationError.single("", f"expected an object, got {data!r}")
+    return (
+        _field(data, "id", str, "a string"),
+        _field(data, "version", str, "a string"),
+        _field(data, "digest", str, "a string"),
+    )
+
+
+def _relied(data: object) -> tuple[str, str]:
+    if not isinstance(data, Mapping):
+        raise ValidationError.single("", f"expected an object, got {data!r}")
+    return _field(data, "platform", str, "a string"), _field(data, "store_id", str, "a string")

@@ -37,7 +37,7 @@ def reason_keys(decision: Decision) -> tuple[tuple[str, str, str], ...]:
     Facts are left out on purpose: raising a minimum changes every
     shortfall, but a month that was short and stays short is the same reason.
     """
-    return tuple(sorted((r.code, r.rule, r.subject) for r in decision.reasons))
+    return tuple(sorted((r.code, r.rule, str(r.subject)) for r in decision.reasons))
 
 
 @attrs.frozen

@@ -19,9 +19,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-from ._l10n import LANGUAGES, N_, catalog_language, speaker, store_labels
+from ._l10n import LANGUAGES, N_, catalog_language, speaker
+from .codes import BUILTIN_CODES, code_spec
 from .decision import CAVEAT_CODES
-from .remediation import category_gaps, remediation, where
+from .remediation import category_gaps, remediation, store_labels, where
 from .rules import Outcome, Verdict
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 
     from .categories import CategoryTaxonomy
     from .decision import Decision
-    from .planning import EarliestDate
+    from .planning import EarliestPlan
 
 
 __all__ = [
@@ -42,28 +43,8 @@ __all__ = [
 ]
 
 MESSAGES: Final[Mapping[str, str]] = {
-    "platform.cross-border": N_("{where}: {name} is a cross-border platform."),
-    "platform.domestic": N_("{where}: {name} is a domestic platform; its turnover does not count."),
-    "platform.unknown": N_("{where}: the platform “{platform}” is not in the catalog; it needs manual review."),
-    "category.match": N_("{where}: its turnover is in the category applied for ({applied})."),
-    "category.mismatch": N_("{where}: its turnover is in {categories}, not in the category applied for ({applied})."),
-    "category.unknown": N_("{where}: the category “{category}” is not known; it needs manual review."),
-    "category.prohibited": N_("The category applied for, {category}, falls under {prohibited}, which is closed to new sellers."),
-    "category.allowed": N_("The category applied for, {category}, is open to new sellers."),
-    "turnover.ok": N_("{where}: turnover {amount}, meeting the minimum of {minimum}."),
-    "turnover.month-missing": N_("{where}: no turnover on record; at least {minimum} is needed."),
-    "turnover.below-minimum": N_("{where}: turnover {amount}, {shortfall} short of the minimum of {minimum}."),
-    "fx.rate-missing": N_("{where}: no exchange rate from {currency} to {target}; it needs manual review."),
-    "fx.rate-inexact": N_("{where}: the exchange rate from {currency} to {target} ({rate}) cannot convert the turnover exactly; it needs manual review."),
-    "evidence.unused": N_("{where}: its records are not used by another Lazada store."),
-    "evidence.reused": N_("{where}: its records were already used for a Lazada store; records cannot be used twice."),
-    "evidence.unverified": N_("Some store records could not be looked up in the registry."),
-    "evidence.unchecked": N_("Whether the store records were already used on Lazada was not checked."),
-    "owner.match": N_("{where}: its records belong to {owner}."),
-    "owner.mismatch": N_("{where}: its records belong to {owner}, not to {expected}."),
-    "owner.unknown": N_("{where}: the owner of its records is not known; it needs manual review."),
-    "stores.none": N_("The application names no store."),
-}  # fmt: skip
+    spec.code: spec.message for spec in BUILTIN_CODES if spec.message is not None
+}
 """English templates of the outcome messages, keyed by outcome code."""
 
 # Variants and the catch-all by verdict, for codes of combinators and custom rules.
@@ -94,6 +75,13 @@ _EARLIEST: Final = {
     "none": N_("No date to apply can be given: even if every coming month reaches the minimum, these stores cannot pass the policy."),
 }  # fmt: skip
 
+# Which store(s) the plan's months must be met on: one, any one of several, or each of several.
+_EARLIEST_STORES: Final = {
+    "one": N_("This must happen on store {store}."),
+    "any": N_("It is enough if it happens on any one of the stores {stores}."),
+    "each": N_("It must happen on each of the stores {stores}."),
+}  # fmt: skip
+
 
 def _template(outcome: Outcome) -> str:
     code = outcome.code
@@ -102,7 +90,7 @@ def _template(outcome: Outcome) -> str:
             return _VARIANTS["category.unknown/applied"]
         if outcome.facts.get("category") is None:
             return _VARIANTS["category.unknown/none"]
-    return MESSAGES.get(code) or _VARIANTS.get(code) or _VARIANTS[outcome.verdict.value]
+    return code_spec(code).message or _VARIANTS.get(code) or _VARIANTS[outcome.verdict.value]
 
 
 def render_reason(
@@ -125,11 +113,12 @@ def render_reason(
     Example:
         >>> from lazada_eligibility import Money, Month, Outcome, Verdict
         >>> from lazada_eligibility.explain import render_reason
+        >>> from lazada_eligibility.subjects import MonthRef, StoreRef
         >>> outcome = Outcome(
         ...     "min_turnover",
         ...     Verdict.FAIL,
         ...     "turnover.below-minimum",
-        ...     "month 2026-09 of amazon.com/A1",
+        ...     MonthRef(Month(2026, 9), (StoreRef.named("amazon.com", "A1"),)),
         ...     {
         ...         "month": Month(2026, 9),
         ...         "amount": Money("850", "USD"),
@@ -146,9 +135,12 @@ def render_reason(
     """
     sp = speaker(locale, categories)
     values: dict[str, Any] = {k: v for k, v in outcome.facts.items() if v is not None}
-    values["where"] = where(outcome.subject, sp, name_store=name_store)
+    subject = outcome.subject
+    values["where"] = where(store_labels(subject), sp, name_store=name_store, month=subject.month)
     values.setdefault("code", outcome.code)
-    return sp.fill(_template(outcome), values, fallback=_VARIANTS[outcome.verdict.value])
+    template = _template(outcome)
+    own = code_spec(outcome.code).translations
+    return sp.fill(template, values, fallback=_VARIANTS[outcome.verdict.value], translations=own)
 
 
 def _gap_line(
@@ -158,7 +150,7 @@ def _gap_line(
 ) -> str:
     sp = speaker(locale, categories)
     values = {
-        "where": where(f"store {store_labels(months[0].subject)[0]}", sp),
+        "where": where(store_labels(months[0].subject)[:1], sp),
         "months": tuple(m.facts["month"] for m in months),
         "minimum": months[0].facts["minimum"],
     }
@@ -188,7 +180,7 @@ def explain(
     locale: str | babel.Locale | None = "en",
     *,
     passed: bool = False,
-    earliest: EarliestDate | None = None,
+    earliest: EarliestPlan | None = None,
     categories: CategoryTaxonomy | None = None,
 ) -> str:
     """
@@ -279,7 +271,7 @@ def explain(
             "- " + r.render(locale, name_store=name_store, categories=categories) for r in remedies
         )
     if earliest is not None:
-        lines.append(render_earliest(earliest, locale))
+        lines.append(render_earliest(earliest, locale, name_store=name_store))
     lines.extend(
         sp.fill(_NOTE, {"text": render_reason(c, locale, categories=categories)})
         for c in decision.caveats
@@ -287,25 +279,37 @@ def explain(
     return "\n".join(lines)
 
 
-def render_earliest(plan: EarliestDate, locale: str | babel.Locale | None = "en") -> str:
+def render_earliest(
+    plan: EarliestPlan, locale: str | babel.Locale | None = "en", *, name_store: bool = True
+) -> str:
     """
-    Say the earliest date to apply, and which coming months it relies on.
+    Say the earliest date to apply, which coming months it relies on, and on which store(s).
+
+    Args:
+        plan: A plan from :func:`~lazada_eligibility.planning.earliest_plan`.
+        locale: The reader's locale (see the module for fallbacks).
+        name_store: Say which store(s) must meet the months; an explanation
+            of a one-store application leaves it out.
 
     Example:
         >>> import datetime as dt
         >>> from lazada_eligibility import Money, Month
         >>> from lazada_eligibility.explain import render_earliest
-        >>> from lazada_eligibility.planning import EarliestDate
-        >>> plan = EarliestDate(
+        >>> from lazada_eligibility.planning import EarliestPlan
+        >>> from lazada_eligibility.subjects import StoreRef
+        >>> plan = EarliestPlan(
         ...     as_of=dt.date(2026, 11, 28),
         ...     date=dt.date(2027, 1, 1),
         ...     months=(Month(2026, 11), Month(2026, 12)),
         ...     minimum=Money(1000, "USD"),
+        ...     stores=(StoreRef.named("amazon.com", "A1"),),
         ... )
-        >>> render_earliest(plan, "id")
-        'Tanggal paling awal untuk mendaftar: 1 Januari 2027, dengan syarat omzet November 2026 dan Desember 2026 di kategori yang diajukan masing-masing mencapai minimal US$1.000,00.'
+        >>> print(render_earliest(plan, "id"))
+        Tanggal paling awal untuk mendaftar: 1 Januari 2027, dengan syarat omzet November 2026 dan Desember 2026 di kategori yang diajukan masing-masing mencapai minimal US$1.000,00. Ini harus dicapai oleh toko amazon.com/A1.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       Names the store(s); the *name_store* argument.
     """
     sp = speaker(locale)
     if plan.date is None:
@@ -319,4 +323,14 @@ def render_earliest(plan: EarliestDate, locale: str | babel.Locale | None = "en"
     values: dict[str, Any] = {"date": plan.date, "months": plan.months, "minimum": plan.minimum}
     if key == "one":
         values["months"] = plan.months[0]
-    return sp.fill(_EARLIEST[key], {k: v for k, v in values.items() if v is not None})
+    text = sp.fill(_EARLIEST[key], {k: v for k, v in values.items() if v is not None})
+    if key not in {"one", "many"} or not plan.stores or not name_store:
+        return text
+    labels = tuple(s.label for s in plan.stores)
+    if len(labels) == 1:
+        which = sp.fill(_EARLIEST_STORES["one"], {"store": labels[0]})
+    else:
+        which = sp.fill(
+            _EARLIEST_STORES["any" if plan.alternatives else "each"], {"stores": labels}
+        )
+    return f"{text} {which}"

@@ -9,6 +9,9 @@ The answer assumes exactly this, and nothing else:
   store has recorded for those months so far;
 - a month that has ended by ``as_of`` is what the records say: a month with
   no record counts as zero;
+- to name the stores the plan relies on, the same is assumed of fewer
+  stores (the others keep their records: a coming month with no record is
+  zero): each store alone, else all but one, dropping one by one;
 - on ``as_of`` itself nothing is assumed: the application passes that day
   only if it passes as it stands;
 - the platforms, stores, registry and exchange rates stay as they are.
@@ -32,7 +35,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Iterator
+import warnings
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
@@ -50,16 +54,17 @@ if TYPE_CHECKING:
     from .categories import CategoryTaxonomy
     from .platforms import PlatformCatalog
     from .policy import Policy
+    from .subjects import StoreRef
     from .typing import EvidenceRegistry, ExchangeRates
 
 
-__all__ = ["EarliestDate", "earliest_eligible", "earliest_plan"]
+__all__ = ["EarliestPlan", "earliest_eligible", "earliest_plan"]
 
 
 @attrs.frozen(kw_only=True)
-class EarliestDate:
+class EarliestPlan:
     """
-    The earliest date to apply, and the coming months it relies on.
+    The earliest date to apply, the coming months it relies on, and the stores that must meet them.
 
     Attributes:
         as_of: The day the plan was made for.
@@ -68,23 +73,30 @@ class EarliestDate:
         months: The months that have not ended by *as_of* and are in the
             review window on *date*: each must reach :attr:`minimum`.
         minimum: The turnover each of :attr:`months` is assumed to reach, in
-            the category applied for; ``None`` when the policy has no
-            ``min_turnover`` rule.
+            the category applied for, per store and in this currency;
+            ``None`` when the policy has no ``min_turnover`` rule.
+        stores: The stores on which :attr:`months` must reach the minimum;
+            empty when nothing is assumed (the date is today, or no date).
+        alternatives: ``True`` when any one of :attr:`stores` is enough on
+            its own; ``False`` when every one of them is needed.
 
     Example:
         >>> import datetime as dt
-        >>> from lazada_eligibility.planning import EarliestDate
-        >>> plan = EarliestDate(as_of=dt.date(2026, 11, 28), date=None)
+        >>> from lazada_eligibility.planning import EarliestPlan
+        >>> plan = EarliestPlan(as_of=dt.date(2026, 11, 28), date=None)
         >>> plan.possible
         False
 
-    .. versionadded:: 0.1.0
+    .. versionadded:: 0.2.0
+       Replaces ``EarliestDate``, which did not say which store.
     """
 
     as_of: dt.date
     date: dt.date | None
     months: tuple[Month, ...] = ()
     minimum: Money | None = None
+    stores: tuple[StoreRef, ...] = ()
+    alternatives: bool = False
 
     @property
     def possible(self) -> bool:
@@ -98,13 +110,29 @@ class EarliestDate:
         Return a JSON-ready mapping.
 
         .. versionadded:: 0.1.0
+        .. versionchanged:: 0.2.0
+           Adds ``stores`` and ``alternatives``.
         """
         return {
             "as_of": self.as_of.isoformat(),
             "date": None if self.date is None else self.date.isoformat(),
             "months": [str(m) for m in self.months],
             "minimum": None if self.minimum is None else self.minimum.to_dict(),
+            "stores": [s.ref_dict() for s in self.stores],
+            "alternatives": self.alternatives,
         }
+
+
+def __getattr__(name: str) -> Any:  # noqa: ANN401 -- the deprecated names' values
+    if name == "EarliestDate":
+        warnings.warn(
+            "lazada_eligibility.planning.EarliestDate is deprecated: use EarliestPlan",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return EarliestPlan
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)
 
 
 def _rules(rule: Rule[Any]) -> Iterator[Rule[Any]]:
@@ -140,23 +168,33 @@ def _windows(rule: Rule[Any]) -> set[tuple[int, int]]:
 
 
 def assumed(
-    application: Application, *, as_of: dt.date, on: dt.date, minimum: Money | None
+    application: Application,
+    *,
+    as_of: dt.date,
+    on: dt.date,
+    minimum: Money | None,
+    only: frozenset[int] | None = None,
 ) -> Application:
     """
     Return *application* as it would stand on *on* under the module's assumption.
 
     The months from *as_of*'s month up to the one before *on*'s month each
     get exactly *minimum* in the applied category, replacing their records;
-    with nothing assumed, *application* itself.
+    with nothing assumed, *application* itself. With *only*, just the stores
+    at those positions get the assumed months; the others keep their records.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       The *only* argument.
     """
     first, last = Month.of(as_of), Month.of(on)
     if minimum is None or last <= first:
         return application
     months = [first + k for k in range(last - first)]
 
-    def store(s: Store) -> Store:
+    def store(i: int, s: Store) -> Store:
+        if only is not None and i not in only:
+            return s
         kept = [r for r in s.turnover if r.month < first]
         added = [MonthlyTurnover(m, minimum, application.category) for m in months]
         fields: dict[str, Any] = {
@@ -164,7 +202,25 @@ def assumed(
         }
         return _AssumedStore(**{**fields, "turnover": (*kept, *added)})
 
-    return attrs.evolve(application, stores=tuple(store(s) for s in application.stores))
+    return attrs.evolve(
+        application, stores=tuple(store(i, s) for i, s in enumerate(application.stores))
+    )
+
+
+def _stores_needed(
+    passes: Callable[[frozenset[int]], bool], count: int
+) -> tuple[tuple[int, ...], bool]:
+    # Which stores must bring the assumed months: every store that is
+    # enough alone (any one will do), else one minimal set, found by
+    # dropping each store that is not needed (all of them are).
+    alone = tuple(i for i in range(count) if passes(frozenset({i})))
+    if alone:
+        return alone, len(alone) > 1
+    needed = set(range(count))
+    for i in range(count):
+        if passes(frozenset(needed - {i})):
+            needed.discard(i)
+    return tuple(sorted(needed)), False
 
 
 @attrs.frozen
@@ -204,12 +260,15 @@ def earliest_plan(
     registry: EvidenceRegistry | None = None,
     platforms: PlatformCatalog | None = None,
     categories: CategoryTaxonomy | None = None,
-) -> EarliestDate:
+) -> EarliestPlan:
     """
-    Return the earliest date *application* could pass, with the months it relies on.
+    Return the earliest date *application* could pass, the months it relies on, and on which stores.
 
     See the module for exactly what is assumed. The arguments are those of
-    :func:`~lazada_eligibility.evaluate`.
+    :func:`~lazada_eligibility.evaluate`. The plan names the stores whose
+    coming months must reach the minimum: every store that would be enough
+    on its own (``alternatives``: any one of them), or else the stores
+    needed together.
 
     Example:
         >>> import datetime as dt
@@ -229,8 +288,12 @@ def earliest_plan(
         ... )
         >>> plan.date, [str(m) for m in plan.months], plan.minimum
         (datetime.date(2027, 1, 1), ['2026-11', '2026-12'], Money('1000', 'USD'))
+        >>> [s.label for s in plan.stores], plan.alternatives
+        (['amazon.com/A1'], False)
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       Returns an :class:`EarliestPlan`, which names the stores.
     """
     as_of = as_date(as_of)
     policy = LAZADA_CROSS_BORDER if policy is None else policy
@@ -241,12 +304,29 @@ def earliest_plan(
     windows = _windows(policy.rule)
     for day in _candidates(as_of, windows):
         candidate = assumed(application, as_of=as_of, on=day, minimum=minimum)
-        if prepared.check(candidate, as_of=day) is Verdict.PASS:
-            first = Month.of(as_of)
-            seen = {m for w, lag in windows for m in review_window(day, w, lag) if m >= first}
-            months = tuple(sorted(seen)) if day != as_of and minimum is not None else ()
-            return EarliestDate(as_of=as_of, date=day, months=months, minimum=minimum)
-    return EarliestDate(as_of=as_of, date=None, minimum=minimum)
+        if prepared.check(candidate, as_of=day) is not Verdict.PASS:
+            continue
+        first = Month.of(as_of)
+        seen = {m for w, lag in windows for m in review_window(day, w, lag) if m >= first}
+        months = tuple(sorted(seen)) if day != as_of and minimum is not None else ()
+        if not months:
+            return EarliestPlan(as_of=as_of, date=day, minimum=minimum)
+
+        def passes(only: frozenset[int], day: dt.date = day) -> bool:
+            some = assumed(application, as_of=as_of, on=day, minimum=minimum, only=only)
+            return prepared.check(some, as_of=day) is Verdict.PASS
+
+        positions, alternatives = _stores_needed(passes, len(application.stores))
+        refs = tuple(prepared.env.store_ref(application.stores[i]) for i in positions)
+        return EarliestPlan(
+            as_of=as_of,
+            date=day,
+            months=months,
+            minimum=minimum,
+            stores=refs,
+            alternatives=alternatives,
+        )
+    return EarliestPlan(as_of=as_of, date=None, minimum=minimum)
 
 
 def earliest_eligible(

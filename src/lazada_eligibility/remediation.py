@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from ._l10n import N_, speaker, store_labels, subject_month
+from ._l10n import N_, speaker
 from .categories import LAZADA_CATEGORIES, CategoryTaxonomy
+from .codes import code_spec, remedy_spec
 from .decision import encode_fact
 from .money import Money
 from .periods import Month
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 
     from ._l10n import Speaker
     from .decision import Decision
+    from .subjects import Subject
 
 
 __all__ = ["REMEDIES", "Remedy", "remediation"]
@@ -68,15 +70,24 @@ _WHERE_STORES_MONTH: Final = N_("Stores {stores} combined, {month}")
 _THE_APPLICATION: Final = N_("The application")
 
 
-def where(subject: str, sp: Speaker, *, name_store: bool = True, month: Month | None = None) -> str:
+def store_labels(subject: Subject) -> tuple[str, ...]:
+    """
+    Return the labels of the stores a typed subject names (none for the application).
+    """
+    return tuple(s.label for s in subject.stores)
+
+
+def where(
+    labels: Sequence[str], sp: Speaker, *, name_store: bool = True, month: Month | None = None
+) -> str:
     """
     Return where an outcome applies, for the start of a sentence (internal).
 
-    A month of one store is the month alone unless *name_store*; a store
-    rule names the store; an application rule says "The application".
+    *labels* are the stores' labels, each put in verbatim (a store id may
+    hold ``+``, commas or quotes). A month of one store is the month alone
+    unless *name_store*; a store rule names the store; an application rule
+    says "The application".
     """
-    labels = store_labels(subject)
-    month = month or subject_month(subject)
     if month is not None:
         if not labels or not name_store:
             return sp.month(month)
@@ -163,17 +174,21 @@ class Remedy:
         sp = speaker(locale, categories)
         values: dict[str, Any] = {k: v for k, v in self.facts.items() if v is not None}
         stores = tuple(self.facts.get("stores", ()))
-        subject = f"store {' + '.join(stores)}" if stores else ""
         month = self.facts.get("month")
         values["where"] = where(
-            subject, sp, name_store=name_store, month=month if _MONTH_WHERE.get(self.code) else None
+            stores, sp, name_store=name_store, month=month if _MONTH_WHERE.get(self.code) else None
         )
         if self.code == "review.resolve" and self.reasons:
             from .explain import render_reason  # noqa: PLC0415 -- explain builds on this module
 
             values["reason"] = render_reason(self.reasons[0], locale, categories=categories)
-        template = REMEDIES.get(self.variant, REMEDIES["review.resolve"])
-        return sp.fill(template, values, fallback="{where}")
+        template = REMEDIES.get(self.variant)
+        own = None
+        if template is None:
+            custom = remedy_spec(self.code)
+            template = REMEDIES["review.resolve"] if custom is None else custom.remedy_message
+            own = None if custom is None else custom.remedy_translations
+        return sp.fill(template or "", values, fallback="{where}", translations=own)
 
     def to_dict(self) -> dict[str, Any]:
         """
@@ -184,7 +199,7 @@ class Remedy:
         return {
             "code": self.code,
             "facts": {k: encode_fact(v) for k, v in sorted(self.facts.items())},
-            "reasons": [{"code": r.code, "subject": r.subject} for r in self.reasons],
+            "reasons": [{"code": r.code, "subject": r.subject.to_dict()} for r in self.reasons],
         }
 
 
@@ -328,6 +343,10 @@ def _remedy(  # noqa: C901, PLR0912 -- one case per reason code, kept in one tab
         return Remedy("owner.state", base, (reason,))
     if code == "stores.none":
         return Remedy("stores.add", {}, (reason,))
+    spec = code_spec(code)
+    if spec.remedy is not None and spec.remedy_message is not None:
+        # A custom code that brings its own remedy: its facts fill the template.
+        return Remedy(spec.remedy, {**base, **facts}, (reason,))
     return Remedy("review.resolve", {**base, "reason": code}, (reason,))
 
 

@@ -40,6 +40,7 @@ import attrs
 
 from ..money import Money
 from ..periods import Month, review_window
+from ..subjects import ApplicationRef, MonthRef
 from ._core import _RANK, VERDICTS, Context, Env, Outcome, Rule, make_outcome
 from ._leaves import PlatformKindRule, category_matcher, store_categories
 
@@ -123,8 +124,8 @@ class Window:
 class _Scope:
     indent: int
     store: str | None = None  # the variable holding the current Store
-    label: str | None = None  # ... its label, "platform-id/store-id"
-    subject: str | None = None  # ... and its subject, "store platform-id/store-id"
+    label: str | None = None  # ... its StoreRef
+    subject: str | None = None  # ... and its subject (the same StoreRef)
     month: str | None = None  # the variable holding the current Month
     text: str | None = None  # ... and its subject head, "month 2026-09 of "
 
@@ -170,6 +171,9 @@ class Generator:
             "_M": fast_money,
             "_ENV": env,
             "_Context": Context,
+            "_SR": env.store_ref,
+            "_AR": ApplicationRef,
+            "_MR": MonthRef,
         }
         self._ids = itertools.count()
         self._consts: dict[tuple[type, object], str] = {}  # values are kept alive by ns
@@ -271,19 +275,11 @@ class Generator:
 
     def labels(self, w: _Writer, store: str, indent: int) -> str:
         """
-        Emit the label of *store* (``platform-id/store-id``); return its variable.
+        Emit the typed reference to *store* (a :class:`StoreRef`); return its variable.
         """
-        if "_LB" not in self.ns:
-            platform_of = self.env.platform_of
-
-            def prefix(raw: str) -> str:
-                p = platform_of(raw)
-                return raw if p is None else p.id
-
-            self.ns["_LB"] = Memo(prefix)
-        label = self.name("lb")
-        w.emit(indent, f"{label} = _LB[{store}.platform] + '/' + {store}.store_id")
-        return label
+        ref = self.name("lb")
+        w.emit(indent, f"{ref} = _SR({store})")
+        return ref
 
     def closures(self, rule: Rule[Any]) -> tuple[str, str]:
         """

@@ -26,6 +26,7 @@ import attrs
 
 from ..exceptions import FieldProblem, PolicyError, ValidationError
 from ..platforms import DEFAULT_PLATFORMS
+from ..subjects import ApplicationRef, StoreRef, Subject
 
 if TYPE_CHECKING:
     from ..categories import CategoryTaxonomy
@@ -116,8 +117,11 @@ class Outcome:
         verdict: PASS, FAIL or REVIEW.
         code: A stable code that embedders switch on and translations are
             keyed by, such as ``turnover.below-minimum``.
-        subject: What was judged: ``application APP-1``,
-            ``store amazon.com/A1B2``, ``month 2026-09 of amazon.com/A1B2``.
+        subject: What was judged, a typed value: the application
+            (:class:`~lazada_eligibility.subjects.ApplicationRef`), a store
+            (:class:`~lazada_eligibility.subjects.StoreRef`), stores combined
+            (:class:`~lazada_eligibility.subjects.StoreGroup`) or a month of
+            them (:class:`~lazada_eligibility.subjects.MonthRef`).
         facts: The figures behind the verdict (amounts as
             :class:`~lazada_eligibility.Money`, months as
             :class:`~lazada_eligibility.Month`).
@@ -129,7 +133,7 @@ class Outcome:
     rule: str
     verdict: Verdict
     code: str
-    subject: str
+    subject: Subject
     facts: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
     children: tuple[Outcome, ...] = ()
 
@@ -165,7 +169,7 @@ class _OutcomeBuilder:
         rule: str,
         verdict: Verdict,
         code: str,
-        subject: str,
+        subject: Subject,
         facts: Mapping[str, Any],
         children: tuple[Outcome, ...],
     ) -> None:
@@ -181,7 +185,7 @@ class _OutcomeBuilder:
 def _outcome_maker() -> Callable[..., Outcome]:
     # Should a future attrs lay Outcome out differently, fall back to the
     # class itself: slower, never wrong.
-    args: tuple[Any, ...] = ("all", Verdict.PASS, "all.pass", "", {}, ())
+    args: tuple[Any, ...] = ("all", Verdict.PASS, "all.pass", ApplicationRef(None, ""), {}, ())
     try:
         probe: object = _OutcomeBuilder(*args)
     except TypeError:
@@ -252,7 +256,24 @@ class Context:
         """
         Return ``platform-id/store-id``, as outcomes name a store.
         """
-        return self._env.store_label(store)
+        return self._env.store_ref(store).label
+
+    def ref(self, store: Store) -> StoreRef:
+        """
+        Return the typed reference to *store* that an outcome about it carries.
+
+        .. versionadded:: 0.2.0
+        """
+        return self._env.store_ref(store)
+
+    def subject(self) -> ApplicationRef:
+        """
+        Return the typed subject of an outcome about the application.
+
+        .. versionadded:: 0.2.0
+        """
+        app = self.application
+        return ApplicationRef(app.id, app.applicant)
 
 
 @attrs.frozen
@@ -304,6 +325,7 @@ class Env:
     registry: EvidenceRegistry | None
     _platforms_seen: dict[str, Platform | None] = attrs.field(factory=dict)
     _identities: dict[tuple[str, str], StoreIdentity | None] = attrs.field(factory=dict)
+    _refs: dict[tuple[str, str], StoreRef] = attrs.field(factory=dict)
 
     def platform_of(self, raw: str) -> Platform | None:
         seen = self._platforms_seen
@@ -365,17 +387,45 @@ class Env:
             raise ValidationError(problems)
 
     def store_label(self, store: Store) -> str:
+        return self.store_ref(store).label
+
+    def store_ref(self, store: Store) -> StoreRef:
+        """
+        Return the typed reference to *store* that outcomes are about, memoised.
+        """
+        key = (store.platform, store.store_id)
+        refs = self._refs
+        try:
+            return refs[key]
+        except KeyError:
+            if len(refs) > 100_000:
+                refs.clear()
+            found = refs[key] = self._make_ref(store)
+            return found
+
+    def _make_ref(self, store: Store) -> StoreRef:
         platform = self.platform_of(store.platform)
         if platform is None:
-            return f"{store.platform}/{store.store_id}"
+            label = f"{store.platform}/{store.store_id}"
+            return StoreRef(store.platform, store.store_id, None, None, None, label)
         written = store.store_id.strip()
-        if not written.isascii() or "/" in written:
-            # Perhaps a seller page URL or look-alike letters: name the store
-            # by the id they stand for, which the seller recognises.
+        try:
             identity = self.identity_of(store)
-            if identity is not None and identity.store_id != written.casefold():
-                written = identity.store_id
-        return f"{platform.id}/{written}"
+        except ValidationError:
+            identity = None
+        if "/" in written and identity is not None:
+            # A seller page URL: name the store by the id it stands for. Any
+            # other id is shown as written, in whatever script (the canonical
+            # form folds look-alikes, which would show the seller a stranger).
+            written = identity.store_id
+        return StoreRef(
+            store.platform,
+            store.store_id,
+            platform.id,
+            None if identity is None else identity.namespace,
+            None if identity is None else identity.store_id,
+            f"{platform.id}/{written}",
+        )
 
 
 class Rule(Generic[S]):

@@ -15,6 +15,7 @@ import attrs
 from ..exceptions import PolicyError
 from ..money import Money
 from ..periods import Month
+from ..subjects import MonthRef, Subject
 from ._core import _RANK, Compiled, Context, Env, Level, Outcome, Rule, StoreMonth, Verdict
 
 if TYPE_CHECKING:
@@ -48,16 +49,15 @@ def encode_param(value: object) -> object:
     return value
 
 
-def _subject(level: Level, s: Any, m: Any, ctx: Context) -> tuple[Any, str]:
+def _subject(level: Level, s: Any, m: Any, ctx: Context) -> tuple[Any, Subject]:
     if level is Level.APPLICATION:
-        app = ctx.application
-        return app, f"application {app.id}" if app.id else f"application of {app.applicant}"
+        return ctx.application, ctx.subject()
     if level is Level.STORE:
-        return s, f"store {ctx.label(s)}"
-    return StoreMonth(s, m), f"month {m} of {' + '.join(ctx.label(x) for x in s)}"
+        return s, ctx.ref(s)
+    return StoreMonth(s, m), MonthRef(m, tuple(ctx.ref(x) for x in s))
 
 
-def _outcome(kind: str, result: Result, subject: str) -> Outcome:
+def _outcome(kind: str, result: Result, subject: Subject) -> Outcome:
     if isinstance(result, Outcome):
         return result
     if isinstance(result, bool):

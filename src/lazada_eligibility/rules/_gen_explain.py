@@ -47,9 +47,7 @@ def _fits(gen: Generator, rule: Rule[Any], scope: _Scope) -> bool:
 
 
 def _app_subject(w: _Writer) -> str:
-    w.need(
-        "asub", "asub = 'application ' + app.id if app.id else 'application of ' + app.applicant"
-    )
+    w.need("asub", "asub = _AR(app.id, app.applicant)")
     return "asub"
 
 
@@ -115,7 +113,7 @@ def _stores(gen: Generator, w: _Writer, rule: AnyStore | EveryStore, scope: _Sco
     w.emit(i, f"{v} = {0 if is_any else 2}")
     w.emit(i, f"for {s} in app.stores:")
     label = gen.labels(w, s, i + 1)
-    w.emit(i + 1, f"{ss} = 'store ' + {label}")
+    w.emit(i + 1, f"{ss} = {label}")
     co, cv = explain(gen, w, rule.rule, scope.at(i + 1, store=s, label=label, subject=ss))
     w.emit(i + 1, f"{ch}.append({co})")
     w.emit(i + 1, f"if {cv} {'>' if is_any else '<'} {v}:")
@@ -233,7 +231,7 @@ def _month_outcome(
     m, i = scope.month, scope.indent
     total, target = t.of("total", k), gen.const(rule.minimum.currency, "_cur")
     floor, minimum = gen.const(rule.minimum.amount, "_min"), gen.const(rule.minimum, "_money")
-    w.emit(i, f"{sub} = {scope.text} + {scope.label}")
+    w.emit(i, f"{sub} = _MR({m}, ({scope.label},))")
     head = f"{o} = _O('min_turnover', _VS[{v}], "
     amount = f"'amount': _M({total}, {target}), "
     w.emit(i, f"if {total} >= {floor}:")

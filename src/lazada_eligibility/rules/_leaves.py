@@ -15,6 +15,7 @@ from ..exceptions import PolicyError, ValidationError
 from ..identity import same_holder
 from ..money import Money, exact_money
 from ..platforms import PlatformKind
+from ..subjects import ApplicationRef, MonthRef
 from ._core import (
     FAIL,
     PASS,
@@ -124,7 +125,7 @@ class PlatformKindRule(LeafRule):
 
         def explain(s: Store, m: object, ctx: Context) -> Outcome:
             p = platform_of(s.platform)
-            subject = f"store {env.store_label(s)}"
+            subject = env.store_ref(s)
             if p is None:
                 return Outcome(
                     "platform_kind",
@@ -261,7 +262,7 @@ class CategoryMatches(LeafRule):
         def explain(s: Store, m: object, ctx: Context) -> Outcome:
             applied = ctx.application.category
             v, which = verdict(s, applied)
-            subject = f"store {env.store_label(s)}"
+            subject = env.store_ref(s)
             facts: dict[str, Any] = {"applied": applied, "mode": self.mode}
             if v == PASS:
                 code = "category.match"
@@ -370,9 +371,8 @@ def prohibited_categories(*categories: str) -> Rule[Application]:
     return ProhibitedCategories(tuple(sorted(set(categories))))
 
 
-def _app_subject(ctx: Context) -> str:
-    app = ctx.application
-    return f"application {app.id}" if app.id else f"application of {app.applicant}"
+def _app_subject(ctx: Context) -> ApplicationRef:
+    return ctx.subject()
 
 
 @attrs.frozen(repr=False)
@@ -453,7 +453,7 @@ class MinTurnover(LeafRule):
 
         def explain(stores: tuple[Store, ...], month: Month, ctx: Context) -> Outcome:
             total, seen, no_rate, inexact, unknown = tally(stores, month, ctx.application.category)
-            subject = f"month {month} of {' + '.join(env.store_label(s) for s in stores)}"
+            subject = MonthRef(month, tuple(env.store_ref(s) for s in stores))
             amount = exact_money(total, target)
             facts: dict[str, Any] = {"month": month, "amount": amount, "minimum": minimum}
             if total >= floor:
@@ -565,7 +565,7 @@ class EvidenceNotReused(LeafRule):
             children = []
             for store in app.stores:
                 v, _ = one(store, app)
-                store_subject = f"store {env.store_label(store)}"
+                store_subject = env.store_ref(store)
                 if v == REVIEW:
                     children.append(
                         Outcome(
@@ -656,7 +656,7 @@ class OwnerIs(LeafRule):
             v = verdict(s, ctx.application)
             code = ("owner.mismatch", "owner.unknown", "owner.match")[v]
             facts = {"owner": s.owner, "expected": self.owners or (ctx.application.applicant,)}
-            return Outcome("owner_is", VERDICTS[v], code, f"store {env.store_label(s)}", facts)
+            return Outcome("owner_is", VERDICTS[v], code, env.store_ref(s), facts)
 
         return Compiled(check, explain)
 

@@ -11,6 +11,7 @@ import attrs
 
 from ..exceptions import PolicyError
 from ..periods import Month, review_window
+from ..subjects import ApplicationRef, StoreGroup
 from ._core import (
     FAIL,
     PASS,
@@ -41,8 +42,8 @@ _CODES: Final = {
 }
 
 
-def _app_subject(app: Application) -> str:
-    return f"application {app.id}" if app.id else f"application of {app.applicant}"
+def _app_subject(app: Application) -> ApplicationRef:
+    return ApplicationRef(app.id, app.applicant)
 
 
 def _expect(kind: str, rule: Rule[Any], level: Level) -> None:
@@ -243,7 +244,9 @@ class EachMonth(Rule[Any]):
             months = months_of(ctx.as_of)
             children = tuple(inner_explain(stores, month, ctx) for month in months)
             v = min(c.verdict.rank for c in children)
-            subject = "store " + " + ".join(env.store_label(x) for x in stores)
+            subject = (
+                StoreGroup(tuple(env.store_ref(x) for x in stores)) if group else env.store_ref(s)
+            )
             facts = {"months": months, "window": window, "lag_days": lag}
             return Outcome("each_month", VERDICTS[v], codes[v], subject, facts, children)
 
@@ -369,14 +372,14 @@ class CombinedStores(_StoreQuantifier):
                         "all",
                         VERDICTS[w],
                         f"all.{VERDICTS[w].value}",
-                        f"store {env.store_label(store)}",
+                        env.store_ref(store),
                         {},
                         parts,
                     )
                 )
             if sure:
                 children.extend(t.explain(sure, None, ctx) for t in totals)
-            facts = {"stores": tuple(env.store_label(x) for x in sure)}
+            facts = {"stores": tuple(env.store_ref(x) for x in sure)}
             code = codes[v] if app.stores else "stores.none"
             return Outcome(
                 "combined_stores", VERDICTS[v], code, _app_subject(app), facts, tuple(children)

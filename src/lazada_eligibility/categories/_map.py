@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._taxonomy_io import as_mapping, lookup_key, optional_str
-from .exceptions import FieldProblem, UnknownCategoryError, ValidationError
+from ..exceptions import FieldProblem, UnknownCategoryError, ValidationError
+from ._io import as_mapping, lookup_key, optional_str
 
 if TYPE_CHECKING:
-    from .categories import CategoryTaxonomy
+    from . import CategoryTaxonomy
 
 MAP_FIELDS = ("category", "ids", "lazada", "note")
 _BREADCRUMB = re.compile(r"\s*[>\u203a\u00bb]\s*")
@@ -318,6 +318,6 @@ class CategoryMap:
 
 
 def _default_taxonomy() -> CategoryTaxonomy:
-    from .categories import LAZADA_CATEGORIES  # noqa: PLC0415 -- it imports this module
+    from . import LAZADA_CATEGORIES  # noqa: PLC0415 -- it imports this module
 
     return LAZADA_CATEGORIES

@@ -29,9 +29,9 @@ from typing import Any
 
 import attrs
 
-from . import _taxonomy_io as _io
-from ._category_map import CategoryMap
-from .exceptions import FieldProblem, UnknownCategoryError, ValidationError
+from ..exceptions import FieldProblem, UnknownCategoryError, ValidationError
+from . import _io
+from ._map import CategoryMap
 
 __all__ = [
     "DEFAULT_CATEGORY_MAP",

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 import attrs
 
-from .exceptions import FieldProblem, ValidationError
+from ..exceptions import FieldProblem, ValidationError
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 CATEGORY_FIELDS = ("id", "name", "parent", "level", "lazada_id")
