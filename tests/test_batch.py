@@ -704,6 +704,16 @@ class TestHostileBatch:
         assert list(range(1, 41)) == [r["line"] for r in records]
         assert 8 == sum("error" in r for r in records)
 
+    @pytest.mark.parametrize("char", ["\x85", "\u2028", "\u2029"])
+    def test_unicode_line_breaks_stay_inside_their_line(self, tmp_path, char):
+        """An id holding NEL or a Unicode line separator is escaped: str.splitlines sees one line each."""
+        lines = jsonl(corpus(3))
+        lines[1] = lines[1].replace(b'"APP-', f'"{char}APP-'.encode(), 1)
+        _, out = run(write_input(tmp_path, lines), *COMMON)
+        records = [json.loads(x) for x in out.splitlines()]
+        assert [1, 2, 3] == [r["line"] for r in records]
+        assert records[1]["application_id"].startswith(char)
+
     def test_lone_surrogate_on_line_2_of_3(self, tmp_path):
         r"""A \ud800 escape on line 2 of 3 gives three output lines, the second an error."""
         lines = jsonl(corpus(3))

@@ -135,6 +135,9 @@ def error_record(
     }
 
 
+_LINE_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
 def dump_record(record: dict[str, Any]) -> bytes:
     """
     Return *record* as one line of compact JSON, line end included.
@@ -143,6 +146,11 @@ def dump_record(record: dict[str, Any]) -> bytes:
     order, so equal records give equal bytes without the cost of sorting.
     """
     text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    if "\x85" in text or "\u2028" in text or "\u2029" in text:
+        # JSON allows these raw in strings, but many line readers (Python's
+        # str.splitlines, JavaScript before ES2019) end a line at them: one
+        # decision would read as two lines. They can only sit inside strings.
+        text = text.translate(_LINE_BREAKS)
     # A lone surrogate can only sit inside a JSON string, where its escape
     # is what json.dumps with ensure_ascii would write: still exact JSON.
     return text.encode("utf-8", "backslashreplace") + b"\n"
