@@ -53,6 +53,7 @@ _LABELS: Final = {
     "policy_digest": "--policy (its digest)",
     "rates_digest": "--rates (a digest of the rates)",
     "registry": "--registry",
+    "detail": "--detail",
     "input_size": "the input's size",
     "input_sha256": "the input's content (SHA-256)",
 }
@@ -132,6 +133,7 @@ def run_settings(
     rates: ExchangeRates | None,
     registry: str | None,
     scan: InputScan | None,
+    detail: str = "full",
 ) -> dict[str, Any]:
     """
     Return the settings that make a run: what ``--resume`` must find unchanged.
@@ -143,6 +145,7 @@ def run_settings(
         "policy_digest": policy.digest,
         "rates_digest": rates_digest(rates),
         "registry": _registry_label(registry),
+        "detail": detail,
         "input_size": None if scan is None else scan.size,
         "input_sha256": None if scan is None else scan.sha256,
     }

@@ -16,7 +16,7 @@ from typing import IO, Any, TextIO
 
 from . import _batch_run
 from ._batch_io import BatchIOError, LineSink, open_output, read_lines
-from ._batch_workers import DEFAULT_CHUNK_SIZE, decide_lines
+from ._batch_workers import DEFAULT_CHUNK_SIZE, DETAILS, decide_lines
 from ._terminal import one_line
 from .batch import BatchSummary
 from .cli import (
@@ -91,6 +91,13 @@ def register(commands: Any) -> None:  # noqa: ANN401 -- argparse's private subpa
         help="an evidence registry (SQLite file or postgresql:// URL) to check reuse "
         "against; nothing is claimed",
     )
+    p.add_argument(
+        "--detail",
+        choices=DETAILS,
+        default="summary",
+        help="what each output line holds: 'summary' (default) the verdict, each reason's "
+        "code, subject and key figures, and what to do; 'full' the whole decision",
+    )
     again = p.add_mutually_exclusive_group()
     again.add_argument(
         "--resume",
@@ -155,6 +162,7 @@ def _batch(args: argparse.Namespace, out: TextIO) -> int:
                 rates=rates,
                 registry=args.registry,
                 scan=scan,
+                detail=args.detail,
             )
             stream, skip = _open_output(args, source, settings)
             stack.callback(stream.close)
@@ -171,6 +179,7 @@ def _batch(args: argparse.Namespace, out: TextIO) -> int:
             rates=rates,
             registry=registry,
             start=skip + 1,
+            detail=args.detail,
         )
         return run.drive(results)
 
