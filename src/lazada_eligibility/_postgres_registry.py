@@ -500,11 +500,11 @@ class PostgresRegistry:
             clock in UTC.
         busy_timeout: The longest an operation waits for other writers'
             locks, in seconds (PostgreSQL's ``lock_timeout``), and for a
-            connection; then :class:`~lazada_eligibility.registry.RegistryBusyError`.
+            connection; then :class:`~lazada_eligibility.RegistryBusyError`.
         read_only: Connect only to read: nothing is created or upgraded, the
             server refuses writes (``default_transaction_read_only``), and
             claiming or releasing raises
-            :class:`~lazada_eligibility.registry.RegistryError`.
+            :class:`~lazada_eligibility.RegistryError`.
 
     Raises:
         RegistryError: psycopg is missing, the server cannot be reached, the
