@@ -163,6 +163,12 @@ def _application(item: object) -> Application:
     raise _RecordError(msg)
 
 
+# For the Spark partitions that claim: the same reading and error records.
+RecordError = _RecordError
+application_of = _application
+internal_error = _internal
+
+
 class Worker:
     """
     Decides records against a policy prepared once.
