@@ -7,6 +7,14 @@ Run from the repository root::
     python benchmarks/batch.py --n 1000000 --workers 1
     python benchmarks/batch.py --n 20000 --stages    # where one application's time goes
     python benchmarks/batch.py --n 100000 --spark    # also Spark in local mode (spark extra)
+    python benchmarks/batch.py --n 20000 --workload failure-heavy --detail summary full
+
+Both workloads (``--workload current failure-heavy``, the default) and both
+detail levels (``--detail summary full``) are measured, next to a
+plain-Python floor: the same lines parsed with ``json.loads``, the default
+rule decided by hand (cross-border platform, same category, each of the
+three months at least US$1,000 with the same rates, no reuse check) and a
+three-field line written. Targets: ``summary`` within 3x the floor's time.
 
 Each run is the real command, ``lazada-eligibility batch FILE -o OUT
 --workers N``, in a child process: reading, parsing, validating, deciding,
@@ -58,8 +66,11 @@ USD_PER_UNIT = {"EUR": Decimal("1.08"), "GBP": Decimal("1.27"), "JPY": Decimal("
 # -- the workload ------------------------------------------------------------------------
 
 
-def _amount(rng: random.Random, currency: str) -> dict[str, str]:
-    usd = Decimal(rng.choice((rng.randint(1100, 5000), rng.randint(700, 1400))))
+def _amount(rng: random.Random, currency: str, low: float = 0.5) -> dict[str, str]:
+    if low == 0.5:
+        usd = Decimal(rng.choice((rng.randint(1100, 5000), rng.randint(700, 1400))))
+    else:
+        usd = Decimal(rng.randint(700, 1400) if rng.random() < low else rng.randint(1100, 5000))
     usd += Decimal(rng.randint(-2000, 2000)) / 100
     if rng.random() < 0.02:
         usd = Decimal("1000.00")  # the edge: exactly the minimum passes
@@ -69,34 +80,47 @@ def _amount(rng: random.Random, currency: str) -> dict[str, str]:
     return {"amount": str((usd / USD_PER_UNIT[currency]).quantize(digits)), "currency": currency}
 
 
-def _store(rng: random.Random, i: int, k: int, applied: str, currency: str) -> dict[str, Any]:
+# The odds of each way to fail: (unknown platform, domestic platform, category
+# mismatch, October missing, a month's amount drawn from the low range).
+WORKLOADS = {
+    "current": (0.02, 0.12, 0.10, 0.04, 0.5),
+    # Most applications fail, as in a review queue of first-time applicants.
+    "failure-heavy": (0.05, 0.30, 0.25, 0.20, 0.8),
+}
+
+
+def _store(  # noqa: PLR0917 -- a private helper of the generator
+    rng: random.Random, i: int, k: int, applied: str, currency: str, odds: tuple[float, ...]
+) -> dict[str, Any]:
+    unknown, domestic, mismatch, missing, low = odds
     roll = rng.random()
-    if roll < 0.02:
+    if roll < unknown:
         name = rng.choice(UNKNOWN)
-    elif roll < 0.14:
+    elif roll < unknown + domestic:
         name = rng.choice(DOMESTIC)
     else:
         name = rng.choice(CROSS_BORDER)
-    category = applied if rng.random() < 0.9 else rng.choice(CATEGORIES)
+    category = applied if rng.random() >= mismatch else rng.choice(CATEGORIES)
     count = rng.randint(3, 5)
     months = list(MONTHS[-count:])
-    if rng.random() < 0.04:
+    if rng.random() < missing:
         months.pop()  # October missing
-    turnover = [{"month": m, "amount": _amount(rng, currency)} for m in months]
+    turnover = [{"month": m, "amount": _amount(rng, currency, low)} for m in months]
     # Digits: an id every platform accepts (AliExpress store numbers are digits).
     return {"platform": name, "store_id": f"{i}0{k}", "category": category, "turnover": turnover}
 
 
-def generate(path: Path, n: int, seed: int = 2026) -> None:
+def generate(path: Path, n: int, seed: int = 2026, workload: str = "current") -> None:
     """
-    Write *n* applications as JSON Lines (the same file for the same *n* and *seed*).
+    Write *n* applications as JSON Lines (the same file for the same *n*, *seed* and *workload*).
     """
     rng = random.Random(seed)
+    odds = WORKLOADS[workload]
     with path.open("w", encoding="utf-8") as f:
         for i in range(n):
             applied = rng.choice(CATEGORIES)
             currency = "USD" if rng.random() < 0.9 else rng.choice(sorted(USD_PER_UNIT))
-            stores = [_store(rng, i, k, applied, currency) for k in range(rng.randint(1, 3))]
+            stores = [_store(rng, i, k, applied, currency, odds) for k in range(rng.randint(1, 3))]
             record = {"id": f"APP-{i:07d}", "applicant": f"Seller {i}", "category": applied,
                       "market": rng.choice(("MY", "SG", "TH", "ID", "PH", "VN")), "stores": stores}  # fmt: skip
             f.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -158,7 +182,9 @@ class PeakMemory:
         )
 
 
-def run_cli(source: Path, out: Path, rates: Path, workers: int) -> tuple[float, float, str]:
+def run_cli(
+    source: Path, out: Path, rates: Path, workers: int, detail: str = "full"
+) -> tuple[float, float, str]:
     """
     Run ``lazada-eligibility batch`` once; return the wall time, the CPU time and the peak memory.
 
@@ -169,7 +195,7 @@ def run_cli(source: Path, out: Path, rates: Path, workers: int) -> tuple[float, 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     command = [sys.executable, "-m", "lazada_eligibility", "batch", str(source), "-o", str(out),
                "--as-of", AS_OF, "--rates", str(rates), "--workers", str(workers),
-               "--no-progress"]  # fmt: skip
+               "--no-progress", "--detail", detail]  # fmt: skip
     started = time.perf_counter()
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)  # noqa: S603
     memory = PeakMemory(process.pid)
@@ -207,11 +233,17 @@ def stages(source: Path, rates_path: Path, n: int) -> None:
     several times larger).
     """
     from lazada_eligibility import LAZADA_CROSS_BORDER, Application, RateTable  # noqa: PLC0415
+    from lazada_eligibility._batch_summary import (  # noqa: PLC0415
+        pass_record,
+        summary_record,
+    )
+    from lazada_eligibility.rules import Verdict  # noqa: PLC0415
 
     prepared = LAZADA_CROSS_BORDER.prepare(rates=RateTable.from_csv(rates_path))
+    digest_ = LAZADA_CROSS_BORDER.digest
     as_of = dt.date.fromisoformat(AS_OF)
     clock = time.process_time_ns
-    spent = [0] * 6
+    spent = [0] * 9
     size = 0
     with source.open("rb") as f:
         for i, line in enumerate(itertools.islice(f, n), 1):
@@ -226,9 +258,22 @@ def stages(source: Path, rates_path: Path, n: int) -> None:
             t4 = clock()
             size += len(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
             t5 = clock()
-            prepared.check(app, as_of=as_of)
+            verdict = prepared.check(app, as_of=as_of)
             t6 = clock()
-            for k, (a, b) in enumerate(itertools.pairwise((t0, t1, t2, t3, t4, t5, t6))):
+            # The summary path: the verdict above, then reasons only where it does not pass.
+            if verdict is Verdict.PASS:
+                short = pass_record(i, app.id, as_of, digest_)
+                t7 = t8 = clock()
+            else:
+                failed = prepared.evaluate(app, as_of=as_of)
+                t7 = clock()
+                short = summary_record(i, failed)
+                t8 = clock()
+            json.dumps(short, ensure_ascii=False, separators=(",", ":"))
+            t9 = clock()
+            for k, (a, b) in enumerate(
+                itertools.pairwise((t0, t1, t2, t3, t4, t5, t6, t7, t8, t9))
+            ):
                 spent[k] += b - a
     total = sum(spent[:5])
     print(f"\nCPU time per application, {n:,} applications (mean output {size / n:,.0f} bytes):\n")
@@ -239,6 +284,50 @@ def stages(source: Path, rates_path: Path, n: int) -> None:
         print(f"| {name} | {ns / n / 1e3:.1f} | {ns / total:.0%} |")
     print(f"| total | {total / n / 1e3:.1f} | = {n / total * 1e9:,.0f} applications/s of CPU |")
     print(f"| (check: verdict only, for reference) | {spent[5] / n / 1e3:.1f} | |")
+    summary = spent[0] + spent[1] + sum(spent[5:9])
+    print("\nThe summary path, per application:\n")
+    print("| stage | µs | share |\n|---|---:|---:|")
+    parts = (("json.loads", spent[0]), ("Application.from_dict", spent[1]),
+             ("check (verdict only)", spent[5]), ("evaluate, lines not passing", spent[6]),
+             ("summary_record (reasons, remedies)", spent[7]), ("json.dumps", spent[8]))  # fmt: skip
+    for name, ns in parts:
+        print(f"| {name} | {ns / n / 1e3:.1f} | {ns / summary:.0%} |")
+    print(f"| total | {summary / n / 1e3:.1f} | = {n / summary * 1e9:,.0f} applications/s of CPU |")
+
+
+def floor(source: Path, out: Path) -> tuple[float, float]:
+    """
+    The plain-Python floor: parse each line, decide the default rule by hand, write three fields.
+
+    Returns the wall and CPU seconds. It is what no engine can beat in
+    Python: no validation, no identity, no explanation.
+    """
+    cross_border = {p.casefold() for p in CROSS_BORDER}
+    window = ("2026-08", "2026-09", "2026-10")
+    minimum = Decimal(1000)
+    rates = {**USD_PER_UNIT, "USD": Decimal(1)}
+    started, cpu = time.perf_counter(), time.process_time()
+    with source.open("rb") as f, out.open("wb") as g:
+        for n, line in enumerate(f, 1):
+            app = json.loads(line)
+            applied = app["category"]
+            eligible = False
+            for store in app["stores"]:
+                if store["platform"].casefold() not in cross_border:
+                    continue
+                if store["category"] != applied:
+                    continue
+                amounts = {t["month"]: t["amount"] for t in store["turnover"]}
+                if all(
+                    m in amounts
+                    and Decimal(amounts[m]["amount"]) * rates[amounts[m]["currency"]] >= minimum
+                    for m in window
+                ):
+                    eligible = True
+                    break
+            record = {"line": n, "application_id": app["id"], "eligible": eligible}
+            g.write(json.dumps(record, separators=(",", ":")).encode() + b"\n")
+    return time.perf_counter() - started, time.process_time() - cpu
 
 
 def spark(source: Path, rates_path: Path, folder: Path, n: int) -> None:
@@ -283,11 +372,17 @@ def spark(source: Path, rates_path: Path, folder: Path, n: int) -> None:
 
 def main() -> None:
     """
-    Generate the workload, run the command on each worker count, print the table.
+    Generate the workloads, run the command on each worker count and detail level, print the table.
     """
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=200_000, help="applications (default 200,000)")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument(
+        "--workload", nargs="+", choices=sorted(WORKLOADS), default=["current", "failure-heavy"]
+    )
+    parser.add_argument(
+        "--detail", nargs="+", choices=("summary", "full"), default=["summary", "full"]
+    )
     parser.add_argument(
         "--dir",
         type=Path,
@@ -301,44 +396,52 @@ def main() -> None:
     )
     args = parser.parse_args()
     args.dir.mkdir(parents=True, exist_ok=True)
-    source = args.dir / f"applications-{args.n}.jsonl"
     rates = args.dir / "rates.csv"
     write_rates(rates)
-    if not source.exists():
-        started = time.perf_counter()
-        generate(source, args.n)
-        print(
-            f"generated {args.n:,} applications in {time.perf_counter() - started:.0f} s: {source}"
-        )
-    size = source.stat().st_size
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     print(f"Python {platform.python_version()} on {platform.machine()}, {cpus} CPUs, "
-          f"load average {os.getloadavg()[0]:.2f}; input {size / 2**20:,.0f} MB")  # fmt: skip
-    if args.stages:
-        stages(source, rates, min(args.n, 20_000))
+          f"load average {os.getloadavg()[0]:.2f}")  # fmt: skip
     rows = []
-    digests = set()
-    for workers in args.workers:
-        out = args.dir / f"decisions-{args.n}-w{workers}.jsonl"
-        load = os.getloadavg()[0]
-        elapsed, cpu, peak = run_cli(source, out, rates, workers)
-        sha, lines = digest(out)
-        if lines != args.n:
-            sys.exit(f"{out}: {lines:,} lines for {args.n:,} applications")
-        digests.add(sha)
-        rate = args.n / elapsed
-        rows.append(f"| {workers} | {args.n:,} | {elapsed:,.1f} | {rate:,.0f} | {rate / workers:,.0f} "
-                    f"| {args.n / cpu:,.0f} | {peak} | {load:.1f} |")  # fmt: skip
+    for workload in args.workload:
+        source = args.dir / f"applications-{workload}-{args.n}.jsonl"
+        if not source.exists():
+            generate(source, args.n, workload=workload)
+        if args.stages:
+            stages(source, rates, min(args.n, 20_000))
+        out = args.dir / "floor.jsonl"
+        wall, cpu = floor(source, out)
         out.unlink()
-    print("\n| workers | applications | seconds | applications/s | per worker "
-          "| per CPU-second | peak RSS | load before |")  # fmt: skip
-    print("|---:|---:|---:|---:|---:|---:|---|---:|")
+        floor_rate = args.n / cpu
+        rows.append(f"| {workload} | floor | 1 | {wall:,.1f} | {args.n / wall:,.0f} "
+                    f"| {floor_rate:,.0f} | 1.0x | - | - |")  # fmt: skip
+        for detail in args.detail:
+            digests = set()
+            for workers in args.workers:
+                out = args.dir / f"decisions-{workload}-{detail}-w{workers}.jsonl"
+                load = os.getloadavg()[0]
+                elapsed, cpu, peak = run_cli(source, out, rates, workers, detail)
+                sha, lines = digest(out)
+                if lines != args.n:
+                    sys.exit(f"{out}: {lines:,} lines for {args.n:,} applications")
+                digests.add(sha)
+                size = out.stat().st_size / args.n
+                out.unlink()
+                per_cpu = args.n / cpu
+                rows.append(f"| {workload} | {detail} | {workers} | {elapsed:,.1f} "
+                            f"| {args.n / elapsed:,.0f} | {per_cpu:,.0f} "
+                            f"| {floor_rate / per_cpu:.1f}x | {size:,.0f} B | {peak}, load {load:.1f} |")  # fmt: skip
+            if len(digests) > 1:
+                sys.exit(f"{workload}/{detail}: the worker counts wrote different outputs")
+    print(
+        f"\n{args.n:,} applications per run; times per CPU-second are the steady figure on a busy machine\n"
+    )
+    print("| workload | detail | workers | seconds | applications/s | per CPU-second "
+          "| CPU time vs floor | bytes/line | peak RSS |")  # fmt: skip
+    print("|---|---|---:|---:|---:|---:|---:|---:|---|")
     print("\n".join(rows))
-    if len(digests) > 1:
-        sys.exit("the worker counts wrote different outputs")
-    if len(args.workers) > 1:
-        print("\noutputs identical across worker counts")
+    print("\noutputs identical across worker counts")
     if args.spark:
+        source = args.dir / f"applications-{args.workload[0]}-{args.n}.jsonl"
         spark(source, rates, args.dir, args.spark_n or args.n)
 
 

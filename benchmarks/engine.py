@@ -5,6 +5,12 @@ Run from the repository root::
 
     python benchmarks/engine.py                # 100,000 applications, 5 runs
     python benchmarks/engine.py --n 20000 --runs 3
+    python benchmarks/engine.py --n 20000 --runs 3 --workload failure-heavy
+
+``--workload failure-heavy`` makes most applications fail (more domestic and
+unknown platforms, category mismatches, months below the minimum and
+missing), as a review queue of first-time applicants does; there the full
+reasons are built for most applications.
 
 One process, one workload, every path timed in every run (round robin, so
 that a noisy neighbour hits all paths alike). Ratios are taken within a run
@@ -32,6 +38,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from typing import Any
 
 from lazada_eligibility import (
     DEFAULT_PLATFORMS,
@@ -98,7 +105,15 @@ def _amount(usd: Decimal, currency: str) -> Money:
     return Money(value.quantize(digits), currency)
 
 
-def _store(
+# Cumulative odds: (unknown platform, + domestic), (same category, + sibling,
+# + other top level), a month level drawn low (None: as before), October missing.
+WORKLOADS = {
+    "current": ((0.02, 0.14), (0.70, 0.92, 0.98), None, 0.04),
+    "failure-heavy": ((0.05, 0.40), (0.55, 0.75, 0.97), 0.8, 0.20),
+}
+
+
+def _store(  # noqa: C901, PLR0912 -- one draw per way to fail, in order
     rng: random.Random,
     *,
     index: int,
@@ -106,26 +121,33 @@ def _store(
     siblings: list[str],
     others: list[str],
     currency: str,
+    odds: tuple[Any, ...] = WORKLOADS["current"],
 ) -> Store:
+    (unknown, domestic), (same, sibling, other), low, missing = odds
     roll = rng.random()
-    if roll < 0.02:
+    if roll < unknown:
         platform_text = rng.choice(UNKNOWN)
-    elif roll < 0.14:
+    elif roll < domestic:
         platform_text = rng.choice(DOMESTIC)
     else:
         platform_text = rng.choice(CROSS_BORDER)
     roll = rng.random()
-    if roll < 0.70:
+    if roll < same:
         category = applied
-    elif roll < 0.92:
+    elif roll < sibling:
         category = rng.choice(siblings) if siblings else applied
-    elif roll < 0.98:
+    elif roll < other:
         category = rng.choice(others)  # another top level: a mismatch
     else:
-        category = "no-such-category"  # unknown to the taxonomy: review
-    level = Decimal(rng.choice((rng.randint(1100, 5000), rng.randint(700, 1400))))
+        # Formerly an id unknown to the taxonomy; such an id is now refused
+        # when the application is read, so it has no place in a decision workload.
+        category = rng.choice(others)
+    if low is None:
+        level = Decimal(rng.choice((rng.randint(1100, 5000), rng.randint(700, 1400))))
+    else:
+        level = Decimal(rng.randint(700, 1400) if rng.random() < low else rng.randint(1100, 5000))
     months = rng.randint(3, 5)
-    last = LAST - 1 if rng.random() < 0.04 else LAST  # October missing
+    last = LAST - 1 if rng.random() < missing else LAST  # October missing
     gap = rng.randint(0, months - 1) if rng.random() < 0.03 else -1
     records = []
     for k in range(months):
@@ -150,11 +172,12 @@ def _store(
     return Store(platform_text, f"{index}0{rng.randint(1000, 9999)}", records, category=category)
 
 
-def workload(n: int = 100_000, seed: int = 2026) -> list[Application]:
+def workload(n: int = 100_000, seed: int = 2026, kind: str = "current") -> list[Application]:
     """
-    Return *n* deterministic applications (the same for the same *n* and *seed*).
+    Return *n* deterministic applications (the same for the same *n*, *seed* and *kind*).
     """
     rng = random.Random(seed)
+    odds = WORKLOADS[kind]
     categories = _categories(LAZADA_CATEGORIES)
     tops = {c: LAZADA_CATEGORIES.match_key(c) for c, _ in categories}
     apps = []
@@ -170,7 +193,13 @@ def workload(n: int = 100_000, seed: int = 2026) -> list[Application]:
             currency = "USD"
         stores = [
             _store(
-                rng, index=k, applied=applied, siblings=siblings, others=others, currency=currency
+                rng,
+                index=k,
+                applied=applied,
+                siblings=siblings,
+                others=others,
+                currency=currency,
+                odds=odds,
             )
             for k in range(rng.randint(1, 3))
         ]
@@ -423,10 +452,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=100_000, help="applications (100,000)")
     parser.add_argument("--runs", type=int, default=5, help="timed runs of every path (5)")
     parser.add_argument("--seed", type=int, default=2026, help="workload seed (2026)")
+    parser.add_argument("--workload", choices=sorted(WORKLOADS), default="current")
     args = parser.parse_args(argv)
 
     rates = rate_table()
-    apps = workload(args.n, args.seed)
+    apps = workload(args.n, args.seed, args.workload)
     # The workload's own objects are long-lived; keep the collector from
     # rescanning them during timing, as a service keeps its caches frozen.
     gc.collect()
@@ -441,7 +471,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     print(f"machine: {machine()}")
     print(f"command: python {' '.join(sys.argv)}")
-    print(f"workload: {summary(apps, verdicts)}")
+    print(f"workload: {args.workload}: {summary(apps, verdicts)}")
     print(f"policy: {policy.id} {policy.version}; as_of {AS_OF}; {args.runs} runs")
     print(f"prepare (one-time): {first:.2f} ms the first time, {again:.2f} ms for an equal policy")
     print()

@@ -1,10 +1,15 @@
 """
-Threads and processes racing to claim overlapping store records in one SQLite registry.
+Threads and processes racing to claim overlapping store records in one SQLite or PostgreSQL registry.
 
 Run from the repository root::
 
     python benchmarks/registry_race.py                   # 1,000 records, the four set-ups
     python benchmarks/registry_race.py --records 5000 --contested 500
+    scripts/postgres_for_tests.sh sh -c \
+        'python benchmarks/registry_race.py --registry "$LAZADA_TEST_POSTGRES"'
+
+With ``--registry URL`` the race runs against that PostgreSQL database: its
+registry tables are DROPPED before each race, so give it a throwaway one.
 
 Each claimant (a thread, or a process of its own) decides applications with
 :func:`~lazada_eligibility.evaluate_and_claim` against one
@@ -44,7 +49,7 @@ from typing import Any
 
 from lazada_eligibility import Application, Money, Month, MonthlyTurnover, Store
 from lazada_eligibility.claiming import evaluate_and_claim
-from lazada_eligibility.registry import SqliteRegistry
+from lazada_eligibility.registry import PostgresRegistry, open_registry
 
 AS_OF = dt.date(2026, 11, 28)
 SPELLINGS = ("eBay", "ebay.com", "https://www.ebay.com/str/shop")
@@ -82,7 +87,7 @@ def run_claimant(
     """
     Decide every application of the plan; report winners, conflicts and errors.
     """
-    registry = SqliteRegistry(path)
+    registry = open_registry(path)
     applications = plan(claimant, *args)
     won: dict[str, list[str]] = {}
     conflicts = 0
@@ -116,15 +121,22 @@ def process_main(
     out.put(run_claimant(path, claimant, args, start))
 
 
-def race(threads: int, processes: int, records: int, contested: int) -> dict[str, Any]:
+def race(
+    threads: int, processes: int, records: int, contested: int, url: str | None = None
+) -> dict[str, Any]:
     """
     Run one race in a fresh file; check the registry; return the figures.
     """
     claimants = threads + processes
     args = (claimants, records, contested)
     with tempfile.TemporaryDirectory() as folder:
-        path = str(Path(folder) / "claims.db")
-        SqliteRegistry(path).close()  # the schema, before the race
+        path = url or str(Path(folder) / "claims.db")
+        if url:
+            import psycopg  # noqa: PLC0415 -- only for a PostgreSQL race
+
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute("DROP TABLE IF EXISTS lazada_claims, lazada_registry_schema")
+        open_registry(path).close()  # the schema, before the race
         start = SPAWN.Barrier(claimants + 1, timeout=120)
         out = SPAWN.Queue()
         children = [
@@ -152,8 +164,8 @@ def race(threads: int, processes: int, records: int, contested: int) -> dict[str
         seconds = time.perf_counter() - began
         for child in children:
             child.join()
-        rows = sqlite3.connect(path).execute("SELECT application_id, store_id FROM claims")
-        held = sorted(rows)
+        with open_registry(path, read_only=True) as registry:
+            held = sorted((c.application_id, c.store_id) for c in registry.claims())
     won = {(a, s) for r in reports for a, stores in r["won"].items() for s in stores}
     errors = [e for r in reports for e in r["errors"]]
     if sorted(f"r{n}" for n in range(records)) != sorted(s for _, s in held):
@@ -174,6 +186,13 @@ def race(threads: int, processes: int, records: int, contested: int) -> dict[str
     }
 
 
+def _server_version(url: str) -> str:
+    import psycopg  # noqa: PLC0415 -- only for a PostgreSQL race
+
+    with psycopg.connect(url) as conn:
+        return str(conn.execute("SHOW server_version").fetchone()[0]).split()[0]
+
+
 def main(argv: list[str] | None = None) -> None:
     """
     Run every set-up and print the table.
@@ -181,9 +200,16 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("--records", type=int, default=1000)
     parser.add_argument("--contested", type=int, default=150)
+    parser.add_argument("--registry", metavar="URL", help="a throwaway PostgreSQL database")
     args = parser.parse_args(argv)
+    if args.registry:
+        with PostgresRegistry(args.registry) as registry:
+            registry.claims()
+            engine = "PostgreSQL " + _server_version(args.registry)
+    else:
+        engine = f"SQLite {sqlite3.sqlite_version}"
     print(
-        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
+        f"Python {platform.python_version()}, {engine}, "
         f"{os.cpu_count()} CPUs, {sys.platform}; {args.records:,} records, "
         f"{args.contested} contested applications per claimant"
     )
@@ -194,7 +220,7 @@ def main(argv: list[str] | None = None) -> None:
     print(header)
     print("|" + "|".join("---:" for _ in range(header.count("|") - 1)) + "|")
     for threads, processes in SETUPS:
-        f = race(threads, processes, args.records, args.contested)
+        f = race(threads, processes, args.records, args.contested, args.registry)
         print(
             f"| {f['processes']} | {f['threads']} | {f['records']:,} | {f['decided']:,} "
             f"| {f['won']:,} | {f['conflicts']:,} | {f['errors']} | {f['seconds']:.2f} "

@@ -392,7 +392,7 @@ def write_input(tmp_path: Path, lines: list[bytes], name: str = "in.jsonl") -> s
     return str(path)
 
 
-COMMON = ("--as-of", "2026-11-28", "--rates", str(EXAMPLES / "rates-2026.csv"))
+COMMON = ("--as-of", "2026-11-28", "--rates", str(EXAMPLES / "rates-2026.csv"), "--detail", "full")
 
 
 class TestBatchCommand:

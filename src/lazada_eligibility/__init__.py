@@ -41,10 +41,12 @@ from .policy_io import dump_policy, load_policy
 from .registry import (
     Claim,
     InMemoryRegistry,
+    PostgresRegistry,
     RegistryBusyError,
     RegistryError,
     SqliteRegistry,
     claim_keys,
+    open_registry,
 )
 from .remediation import Remedy
 from .rules import Outcome, Verdict
@@ -85,6 +87,7 @@ __all__ = [
     "Policy",
     "PolicyDiff",
     "PolicyError",
+    "PostgresRegistry",
     "PreparedPolicy",
     "RateTable",
     "RegistryBusyError",
@@ -106,6 +109,7 @@ __all__ = [
     "evaluate",
     "evaluate_and_claim",
     "load_policy",
+    "open_registry",
     "policy_diff",
     "review_window",
 ]

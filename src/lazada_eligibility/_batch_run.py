@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Final
 
+from ._postgres_registry import is_postgres_url, redacted
 from ._version import __version__
 from .rules import Verdict
 
@@ -52,6 +53,7 @@ _LABELS: Final = {
     "policy_digest": "--policy (its digest)",
     "rates_digest": "--rates (a digest of the rates)",
     "registry": "--registry",
+    "detail": "--detail",
     "input_size": "the input's size",
     "input_sha256": "the input's content (SHA-256)",
 }
@@ -115,6 +117,15 @@ def rates_digest(rates: ExchangeRates | None) -> str | None:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _registry_label(registry: str | None) -> str | None:
+    # A file by its absolute path; a database by its URL, never with the password.
+    if registry is None:
+        return None
+    if is_postgres_url(registry):
+        return redacted(registry)
+    return str(Path(registry).resolve())
+
+
 def run_settings(
     *,
     as_of: dt.date,
@@ -122,6 +133,7 @@ def run_settings(
     rates: ExchangeRates | None,
     registry: str | None,
     scan: InputScan | None,
+    detail: str = "full",
 ) -> dict[str, Any]:
     """
     Return the settings that make a run: what ``--resume`` must find unchanged.
@@ -132,7 +144,8 @@ def run_settings(
         "as_of": as_of.isoformat(),
         "policy_digest": policy.digest,
         "rates_digest": rates_digest(rates),
-        "registry": None if registry is None else str(Path(registry).resolve()),
+        "registry": _registry_label(registry),
+        "detail": detail,
         "input_size": None if scan is None else scan.size,
         "input_sha256": None if scan is None else scan.sha256,
     }

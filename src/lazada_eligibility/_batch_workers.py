@@ -21,29 +21,33 @@ import os
 import pickle
 import signal
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import attrs
 
 from ._batch_io import LineTooLong, decision_record, dump_record, error_record, load_json
+from ._batch_summary import pass_record, summary_record
 from ._reading import structure_problems
 from .exceptions import EligibilityError, FieldProblem, ValidationError
 from .models import Application
 from .policies import LAZADA_CROSS_BORDER
 from .policy import Policy, as_date
+from .rules import Verdict
 
 if TYPE_CHECKING:
     from .categories import CategoryTaxonomy
     from .decision import Decision
     from .platforms import PlatformCatalog
-    from .rules import Verdict
     from .typing import EvidenceRegistry, ExchangeRates
+
+_R = TypeVar("_R")
 
 __all__ = [
     "DEFAULT_CHUNK_SIZE",
+    "DETAILS",
     "Decided",
     "Job",
     "Line",
@@ -53,6 +57,9 @@ __all__ = [
     "reason_codes",
     "stream",
 ]
+
+DETAILS: Final = ("summary", "full")
+"""What a batch output line holds: the compact summary, or the whole decision."""
 
 DEFAULT_CHUNK_SIZE: Final = 256
 """Records per chunk handed to a worker process, enough to make the hand-over cheap."""
@@ -81,6 +88,7 @@ class Job:
     platforms: PlatformCatalog | None = None
     categories: CategoryTaxonomy | None = None
     lines: bool = False
+    detail: str = "full"
 
     @classmethod
     def of(cls, as_of: object, policy: Policy | None, **options: Any) -> Job:  # noqa: ANN401 -- passed through to the fields
@@ -155,12 +163,18 @@ def _application(item: object) -> Application:
     raise _RecordError(msg)
 
 
+# For the Spark partitions that claim: the same reading and error records.
+RecordError = _RecordError
+application_of = _application
+internal_error = _internal
+
+
 class Worker:
     """
     Decides records against a policy prepared once.
     """
 
-    __slots__ = ("_as_of", "_evaluate", "one")
+    __slots__ = ("_as_of", "_check", "_digest", "_evaluate", "one")
 
     def __init__(self, job: Job) -> None:
         prepared = job.policy.prepare(
@@ -170,8 +184,16 @@ class Worker:
             registry=job.registry,
         )
         self._evaluate = prepared.evaluate
+        self._check = prepared.check
+        self._digest = job.policy.digest
         self._as_of = job.as_of
-        self.one = self.line if job.lines else self.decide
+        self.one: Callable[[int, object], Any]
+        if not job.lines:
+            self.one = self.decide
+        elif job.detail == "summary":
+            self.one = self.summary_line
+        else:
+            self.one = self.line
 
     def run(self, start: int, items: list[object]) -> list[Any]:  # pragma: no cover -- in workers
         """
@@ -182,8 +204,12 @@ class Worker:
 
     def _decision(self, item: object) -> Decision:
         application = _application(item)
+        return self._guard(self._evaluate, application)
+
+    def _guard(self, decide: Callable[..., _R], application: Application) -> _R:
+        # Runs the verdict-only path or the whole evaluation, the same errors either way.
         try:
-            return self._evaluate(application, as_of=self._as_of)
+            return decide(application, as_of=self._as_of)
         except EligibilityError as e:
             # A rule or registry refused this record (say, a store id its
             # platform cannot read); the record fails, the run goes on.
@@ -224,6 +250,27 @@ class Worker:
         record = error_record(position, message, problems, app_id)
         return position, dump_record(record), None, (), message
 
+    def summary_line(self, position: int, item: object) -> Line:
+        """
+        Decide one record and return its summary line; reasons are built only when it does not pass.
+        """
+        try:
+            application = _application(item)
+            verdict = self._guard(self._check, application)
+            if verdict is Verdict.PASS:
+                record = pass_record(position, application.id, self._as_of, self._digest)
+                return position, dump_record(record), verdict, (), None
+            decision = self._guard(self._evaluate, application)
+            record = summary_record(position, decision)
+            codes = tuple(dict.fromkeys(r["code"] for r in record["reasons"]))
+            return position, dump_record(record), decision.verdict, codes, None
+        except _RecordError as e:
+            message, problems, app_id = str(e), e.problems, e.app_id
+        except Exception as e:  # noqa: BLE001 -- one record never stops the run
+            message, problems, app_id = _internal(e), (), None
+        record = error_record(position, message, problems, app_id)
+        return position, dump_record(record), None, (), message
+
 
 def decide_lines(
     lines: Iterable[bytes | LineTooLong],
@@ -235,15 +282,20 @@ def decide_lines(
     registry: EvidenceRegistry | None = None,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     start: int = 1,
+    detail: str = "full",
 ) -> Iterator[Line]:
     """
     Decide JSON Lines; yield ``(line, output line, verdict, reason codes, error)`` in order.
 
     The command line's engine: the output line is made where the decision
     is, so a worker process hands back bytes rather than a decision tree to
-    pickle.
+    pickle. *detail* is ``"full"`` (the whole decision) or ``"summary"``
+    (the compact line of :mod:`._batch_summary`).
     """
-    job = Job.of(as_of, policy, rates=rates, registry=registry, lines=True)
+    if detail not in DETAILS:
+        msg = f"detail must be one of {', '.join(DETAILS)}, got {detail!r}"
+        raise ValueError(msg)
+    job = Job.of(as_of, policy, rates=rates, registry=registry, lines=True, detail=detail)
     return stream(lines, job, check_run(workers, chunk_size, start), chunk_size, start)
 
 

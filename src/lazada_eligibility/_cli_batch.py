@@ -16,7 +16,7 @@ from typing import IO, Any, TextIO
 
 from . import _batch_run
 from ._batch_io import BatchIOError, LineSink, open_output, read_lines
-from ._batch_workers import DEFAULT_CHUNK_SIZE, decide_lines
+from ._batch_workers import DEFAULT_CHUNK_SIZE, DETAILS, decide_lines
 from ._terminal import one_line
 from .batch import BatchSummary
 from .cli import (
@@ -33,7 +33,6 @@ from .cli import (
     read_policy,
     read_rates,
 )
-from .exceptions import EligibilityError
 from .policies import LAZADA_CROSS_BORDER
 
 __all__ = ["register"]
@@ -89,7 +88,15 @@ def register(commands: Any) -> None:  # noqa: ANN401 -- argparse's private subpa
         "--registry",
         type=file_name,
         metavar="DB",
-        help="an evidence registry (SQLite file) to check reuse against; nothing is claimed",
+        help="an evidence registry (SQLite file or postgresql:// URL) to check reuse "
+        "against; nothing is claimed",
+    )
+    p.add_argument(
+        "--detail",
+        choices=DETAILS,
+        default="summary",
+        help="what each output line holds: 'summary' (default) the verdict, each reason's "
+        "code, subject and key figures, and what to do; 'full' the whole decision",
     )
     again = p.add_mutually_exclusive_group()
     again.add_argument(
@@ -155,6 +162,7 @@ def _batch(args: argparse.Namespace, out: TextIO) -> int:
                 rates=rates,
                 registry=args.registry,
                 scan=scan,
+                detail=args.detail,
             )
             stream, skip = _open_output(args, source, settings)
             stack.callback(stream.close)
@@ -171,6 +179,7 @@ def _batch(args: argparse.Namespace, out: TextIO) -> int:
             rates=rates,
             registry=registry,
             start=skip + 1,
+            detail=args.detail,
         )
         return run.drive(results)
 
@@ -340,16 +349,9 @@ def _open_input(path: str) -> Iterator[IO[bytes]]:
         yield f
 
 
-def _open_registry(path: str | None) -> Any:  # noqa: ANN401 -- a SqliteRegistry, imported lazily
-    if path is None:
+def _open_registry(target: str | None) -> Any:  # noqa: ANN401 -- a registry, imported lazily
+    if target is None:
         return None
-    if not Path(path).is_file():
-        raise CliError(f"{path}: no such registry file", EXIT_NOINPUT)
-    try:
-        from .registry import SqliteRegistry  # noqa: PLC0415 -- only when --registry is given
-    except ImportError:  # pragma: no cover -- a build without the SQLite registry
-        raise CliError("--registry: this build has no SQLite registry", EXIT_USAGE) from None
-    try:
-        return SqliteRegistry(path, read_only=True)  # batch only checks: never writes the file
-    except EligibilityError as e:
-        raise CliError(str(e), EXIT_NOINPUT) from None  # the registry names the file
+    from ._cli_registry import open_read_only  # noqa: PLC0415 -- only when --registry is given
+
+    return open_read_only(target)  # batch only checks: never writes the registry

@@ -1,5 +1,5 @@
 """
-``lazada-eligibility registry claim|show|release --db FILE``: the evidence registry from the shell.
+``lazada-eligibility registry claim|show|release --db FILE|URL``: the evidence registry from the shell.
 
 ``claim`` decides an application and, when it is eligible, claims its store
 records in the same transaction (exit status as ``check``: 0 eligible and
@@ -17,11 +17,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Final, TextIO
 
+from ._postgres_registry import is_postgres_url
 from ._terminal import one_line
 from .claiming import evaluate_and_claim
 from .cli import (
     EXIT_DATAERR,
     EXIT_NOINPUT,
+    EXIT_USAGE,
     VERDICT_EXIT,
     CliError,
     file_name,
@@ -31,26 +33,57 @@ from .cli import (
     read_rates,
     terminal_text,
 )
-from .exceptions import EligibilityError
-from .registry import Claim, RegistryBusyError, RegistryError, SqliteRegistry
+from .exceptions import EligibilityError, ValidationError
+from .registry import (
+    Claim,
+    PostgresRegistry,
+    RegistryBusyError,
+    RegistryError,
+    SqliteRegistry,
+    open_registry,
+)
 
 __all__ = ["EXIT_TEMPFAIL", "register"]
+
+Registry = SqliteRegistry | PostgresRegistry
 
 EXIT_TEMPFAIL: Final = 75
 """The registry stayed locked by other writers: nothing was written; try again (sysexits)."""
 
 
-@contextmanager
-def _registry(path: str, *, must_exist: bool, read_only: bool = False) -> Iterator[SqliteRegistry]:
-    if must_exist and not Path(path).is_file():
-        raise CliError(f"{path}: no such registry file", EXIT_NOINPUT)
+def open_target(target: str, *, must_exist: bool, read_only: bool = False) -> Registry:
+    """
+    Open the registry an option names: an SQLite file or a ``postgresql://`` URL.
+
+    A file that must exist and does not is status 66; a URL is checked by
+    connecting. A URL that is not a connection string is a usage error (64).
+    """
+    if not is_postgres_url(target) and must_exist and not Path(target).is_file():
+        raise CliError(f"{target}: no such registry file", EXIT_NOINPUT)
     try:
-        with SqliteRegistry(path, read_only=read_only) as registry:
+        return open_registry(target, read_only=read_only)
+    except RegistryBusyError as e:
+        raise CliError(str(e), EXIT_TEMPFAIL) from None
+    except RegistryError as e:
+        raise CliError(str(e), EXIT_NOINPUT) from None
+    except ValidationError as e:
+        raise CliError(f"registry {one_line(target)!r}: {e}", EXIT_USAGE) from None
+
+
+@contextmanager
+def _registry(target: str, *, must_exist: bool, read_only: bool = False) -> Iterator[Registry]:
+    try:
+        with open_target(target, must_exist=must_exist, read_only=read_only) as registry:
             yield registry
     except RegistryBusyError as e:
         raise CliError(str(e), EXIT_TEMPFAIL) from None
     except RegistryError as e:
         raise CliError(str(e), EXIT_NOINPUT) from None
+
+
+def _name(registry: Registry) -> str:
+    # A URL is shown without its password.
+    return registry.target if isinstance(registry, PostgresRegistry) else registry.path
 
 
 def _write_claims(out: TextIO, claims: Sequence[Claim], fmt: str, empty: str) -> None:
@@ -92,7 +125,7 @@ def _claim(args: argparse.Namespace, out: TextIO) -> int:
     else:
         out.write(terminal_text(decision.explain(args.locale), application) + "\n")
         if claims:
-            where = one_line(f"{application.id} in {args.db}")
+            where = one_line(f"{application.id} in {_name(registry)}")
             out.write(f"Claimed {len(claims)} store record(s) for {where}:\n")
             out.writelines(
                 f"  {one_line(f'{c.namespace}/{c.store_id} (on {c.platform})')}\n" for c in claims
@@ -103,16 +136,11 @@ def _claim(args: argparse.Namespace, out: TextIO) -> int:
     return VERDICT_EXIT[decision.verdict]
 
 
-def open_read_only(path: str) -> SqliteRegistry:
+def open_read_only(target: str) -> Registry:
     """
-    Open a registry file only to read, for commands that check reuse and claim nothing.
+    Open a registry only to read, for commands that check reuse and claim nothing.
     """
-    if not Path(path).is_file():
-        raise CliError(f"{path}: no such registry file", EXIT_NOINPUT)
-    try:
-        return SqliteRegistry(path, read_only=True)
-    except RegistryError as e:
-        raise CliError(str(e), EXIT_NOINPUT) from None
+    return open_target(target, must_exist=True, read_only=True)
 
 
 def _show(args: argparse.Namespace, out: TextIO) -> int:
@@ -130,7 +158,7 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
             empty = f"{platform}/{store_id} is not claimed"
         else:
             claims = registry.claims()
-            empty = f"{args.db} holds no claims"
+            empty = f"{_name(registry)} holds no claims"
     _write_claims(out, claims, args.format, empty)
     return 0
 
@@ -155,14 +183,15 @@ def register(commands: Any) -> None:  # noqa: ANN401 -- argparse's private subpa
         "registry",
         help="claim, show and release store records in an evidence registry",
         description="Keep store records from being used twice: a registry of who holds "
-        "which record, in one SQLite file (--db) shared by every process of a pipeline.",
+        "which record, in one SQLite file shared by every process of a machine, or in a "
+        "PostgreSQL database shared by many machines (--db postgresql://...).",
     )
     sub = parser.add_subparsers(dest="registry_command", required=True, parser_class=type(parser))
-    db_help = "the registry, an SQLite file"
+    db_help = "the registry: an SQLite file, or a postgresql:// URL"
 
     def add(name: str, run: Callable[[argparse.Namespace, TextIO], int], **kw: str) -> Any:  # noqa: ANN401 -- an argparse parser
         p = sub.add_parser(name, **kw)
-        p.add_argument("--db", required=True, type=file_name, metavar="FILE", help=db_help)
+        p.add_argument("--db", required=True, type=file_name, metavar="FILE|URL", help=db_help)
         p.add_argument("--format", choices=("text", "json"), default="text")
         p.set_defaults(run=run)
         return p
@@ -172,8 +201,8 @@ def register(commands: Any) -> None:  # noqa: ANN401 -- argparse's private subpa
         _claim,
         help="decide an application and claim its store records when it is eligible",
         description="Decide one application (a JSON file with an id) and, only when it is "
-        "eligible, claim its store records in the same transaction; the file is created "
-        "when missing. Exit status: 0 eligible and claimed, 1 not eligible, 2 needs "
+        "eligible, claim its store records in the same transaction; the file (or the "
+        "database's tables) is created when missing. Exit status: 0 eligible and claimed, 1 not eligible, 2 needs "
         "review, 75 registry busy, 64+ usage or input errors.",
     )
     p.add_argument("application", help="the application, as JSON ('-' for standard input)")

@@ -267,7 +267,8 @@ def _register_check(commands: Any) -> None:  # noqa: ANN401 -- argparse's privat
     p.add_argument(
         "--registry",
         metavar="DB",
-        help="an evidence registry (SQLite file) to check reuse against, opened read-only: "
+        help="an evidence registry (SQLite file or postgresql:// URL) to check reuse "
+        "against, opened read-only: "
         "nothing is claimed",
     )
     p.add_argument("--format", choices=("text", "json"), default="text")

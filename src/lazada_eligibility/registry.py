@@ -46,10 +46,12 @@ if TYPE_CHECKING:
 __all__ = [
     "Claim",
     "InMemoryRegistry",
+    "PostgresRegistry",
     "RegistryBusyError",
     "RegistryError",
     "SqliteRegistry",
     "claim_keys",
+    "open_registry",
 ]
 
 _Clock = Callable[[], dt.datetime]
@@ -726,3 +728,54 @@ def _rebuild_sqlite(
     return SqliteRegistry(
         path, platforms=platforms, clock=clock, busy_timeout=busy_timeout, read_only=read_only
     )
+
+
+def open_registry(
+    target: str | os.PathLike[str],
+    *,
+    platforms: PlatformCatalog | None = None,
+    clock: collections.abc.Callable[[], datetime.datetime] | None = None,
+    busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+    read_only: bool = False,
+) -> SqliteRegistry | PostgresRegistry:
+    """
+    Open the registry *target* names: a ``postgresql://`` URL or an SQLite file.
+
+    One option for every command and job that takes a registry: a file on
+    one machine, a PostgreSQL database for many. A URL (``postgresql://`` or
+    ``postgres://``) opens a :class:`PostgresRegistry`; anything else is a
+    file name for a :class:`SqliteRegistry`. The keyword arguments go to the
+    registry as they are.
+
+    Raises:
+        RegistryError: The registry cannot be opened (see each class).
+        ValidationError: *target* is empty, or an argument is out of range.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> from lazada_eligibility.registry import open_registry
+        >>> folder = tempfile.TemporaryDirectory()
+        >>> with open_registry(pathlib.Path(folder.name) / "claims.db") as registry:
+        ...     type(registry).__name__
+        'SqliteRegistry'
+        >>> folder.cleanup()
+
+    .. versionadded:: 0.3.0
+    """
+    if isinstance(target, str) and not target.strip():
+        raise ValidationError.single(
+            "registry", "expected an SQLite file name or a postgresql:// URL, got ''"
+        )
+    options: dict[str, Any] = {
+        "platforms": platforms,
+        "clock": clock,
+        "busy_timeout": busy_timeout,
+        "read_only": read_only,
+    }
+    if isinstance(target, str) and is_postgres_url(target):
+        return PostgresRegistry(target, **options)
+    return SqliteRegistry(target, **options)
+
+
+# Last: the PostgreSQL module builds on the names above.
+from ._postgres_registry import PostgresRegistry, is_postgres_url  # noqa: E402

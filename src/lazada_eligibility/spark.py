@@ -21,13 +21,26 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-from ._batch_workers import Decided, Job, Worker, reason_codes
+from ._batch_workers import (
+    Decided,
+    Job,
+    RecordError,
+    Worker,
+    application_of,
+    internal_error,
+    reason_codes,
+)
+from ._sqlite_registry import RegistryError
+from .claiming import evaluate_and_claim
+from .exceptions import EligibilityError, ValidationError
+from .models import Application
 
 if TYPE_CHECKING:
     from .categories import CategoryTaxonomy
+    from .decision import Decision
     from .platforms import PlatformCatalog
     from .policy import Policy
     from .typing import EvidenceRegistry, ExchangeRates
@@ -104,7 +117,7 @@ def evaluate_dataframe(
     as_of: dt.date,
     policy: Policy | None = None,
     rates: ExchangeRates | None = None,
-    registry: EvidenceRegistry | None = None,
+    registry: EvidenceRegistry | str | None = None,
     platforms: PlatformCatalog | None = None,
     categories: CategoryTaxonomy | None = None,
 ) -> Any:  # noqa: ANN401 -- a pyspark.sql.DataFrame
@@ -128,7 +141,14 @@ def evaluate_dataframe(
             keep them to the months needed.
         registry: An evidence registry every executor can reach (a
             :class:`~lazada_eligibility.SqliteRegistry` only on one machine
-            or a shared file system); consulted, never claimed.
+            or a shared file system); consulted, never claimed. A
+            ``postgresql://`` URL instead makes the executors decide *and
+            claim*: each row goes through
+            :func:`~lazada_eligibility.evaluate_and_claim` against a
+            :class:`~lazada_eligibility.registry.PostgresRegistry` that each
+            task opens, so of rows racing for one store record exactly one is
+            eligible. A registry that stays busy fails the task, which Spark
+            retries; claiming again for the same application is harmless.
         platforms: The platform catalog (default
             :data:`~lazada_eligibility.DEFAULT_PLATFORMS`).
         categories: The category taxonomy (default
@@ -162,11 +182,22 @@ def evaluate_dataframe(
             f"applications need the schema lazada_eligibility.spark.APPLICATION_SCHEMA"
         )
         raise ValueError(msg)
+    claim = isinstance(registry, str)
+    if isinstance(registry, str):
+        from ._postgres_registry import PostgresRegistry, is_postgres_url  # noqa: PLC0415
+
+        if not is_postgres_url(registry):
+            msg = f"registry: expected a postgresql:// URL or a registry object, got {registry!r}"
+            raise ValueError(msg)
+        # Created here, on the driver: the schema exists before any task runs,
+        # and a database that cannot be reached fails the call, not a task.
+        registry = PostgresRegistry(registry)
+        registry.close()
     job = Job.of(
         as_of, policy, rates=rates, registry=registry, platforms=platforms, categories=categories
     )
     return df.select(*[c for c in _COLUMNS if c in columns]).mapInArrow(
-        _Partition(job), DECISION_SCHEMA
+        _Partition(job, claim=claim), DECISION_SCHEMA
     )
 
 
@@ -175,8 +206,9 @@ class _Partition:
     The function Spark runs on each partition; pickled with the job it carries.
     """
 
-    def __init__(self, job: Job) -> None:
+    def __init__(self, job: Job, *, claim: bool = False) -> None:
         self.job = job
+        self.claim = claim
 
     def __call__(self, batches: Iterator[Any]) -> Iterator[Any]:
         pa = importlib.import_module("pyarrow")
@@ -190,12 +222,49 @@ class _Partition:
                 ("error", pa.string()),
             ]
         )
-        decide = Worker(self.job).decide  # the policy is prepared once per partition
+        decide = self._claiming() if self.claim else Worker(self.job).decide
         for batch in batches:
             columns: dict[str, list[Any]] = {name: [] for name in schema.names}
             for i, row in enumerate(batch.to_pylist(), 1):
                 _append(columns, decide(i, _without_nulls(row)))
             yield pa.RecordBatch.from_pydict(columns, schema=schema)
+
+    def _claiming(self) -> Callable[[int, object], Decided]:
+        # Each row decided and claimed in one registry transaction.
+        job = self.job
+        registry = job.registry
+        if registry is None:  # pragma: no cover -- evaluate_dataframe sets it when claiming
+            msg = "a claiming partition needs a registry"
+            raise TypeError(msg)
+
+        def decide(position: int, item: object) -> Decided:
+            def run(application: Application, *, as_of: dt.date) -> Decision:
+                return evaluate_and_claim(
+                    application,
+                    as_of=as_of,
+                    registry=registry,
+                    policy=job.policy,
+                    rates=job.rates,
+                    platforms=job.platforms,
+                    categories=job.categories,
+                )
+
+            try:
+                application = application_of(item)
+            except RecordError as e:
+                return position, None, str(e), e.problems, e.app_id
+            try:
+                decision = run(application, as_of=job.as_of)
+            except RegistryError:
+                raise  # fail the task: Spark retries it, and claims again harmlessly
+            except EligibilityError as e:
+                problems = e.problems if isinstance(e, ValidationError) else ()
+                return position, None, str(e), problems, application.id
+            except Exception as e:  # noqa: BLE001 -- one row never stops the partition
+                return position, None, internal_error(e), (), application.id
+            return position, decision, None, (), decision.application_id
+
+        return decide
 
 
 def _append(columns: dict[str, list[Any]], decided: Decided) -> None:

@@ -1,0 +1,128 @@
+"""
+The compact batch line (``batch --detail summary``): what a pipeline acts on, and no more.
+
+Per decided line: the input line number, the application id, the verdict,
+``eligible``, the date, the policy digest, each reason as its code, its
+subject as a structured object and its key figures, and what to do, as
+remedy codes. A passing line is decided on the verdict-only path and never
+builds an outcome tree; only lines that fail or review build their reasons.
+The shape is ``data/batch-summary.schema.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any, Final
+
+from .decision import encode_fact
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from .decision import Decision
+    from .rules import Outcome
+
+__all__ = ["FIGURES", "outcome_subject", "pass_record", "summary_record", "summary_schema"]
+
+#: The facts a reason carries into the summary, under their summary names.
+FIGURES: Final = (
+    ("month", "month"),
+    ("amount", "turnover"),
+    ("minimum", "minimum"),
+    ("shortfall", "shortfall"),
+)
+
+_PREFIXES: Final = (
+    # (text prefix, kind, field): longest first, so "application of" wins.
+    ("application of ", "application", "applicant"),
+    ("application ", "application", "application_id"),
+    ("stores ", "stores", "stores"),
+    ("store ", "store", "store"),
+)
+
+
+def outcome_subject(outcome: Outcome) -> dict[str, Any]:
+    """
+    Return the outcome's subject as a structured object.
+
+    The one place that turns a subject into the summary's object: when
+    outcomes carry typed subjects, only this function changes. Today's
+    subjects are labels of fixed forms (``store amazon.com/A1``,
+    ``month 2026-09 of amazon.com/A1 + ebay.com/x``, ``application APP-1``);
+    any other form is kept whole as ``{"kind": "other", "text": ...}``.
+    """
+    subject = outcome.subject
+    if not isinstance(subject, str):
+        return {"kind": "other", "text": str(subject)}
+    if subject.startswith("month ") and " of " in subject:
+        month, _, stores = subject[len("month ") :].partition(" of ")
+        return {"kind": "month", "month": month, "stores": stores.split(" + ")}
+    for prefix, kind, field in _PREFIXES:
+        if subject.startswith(prefix):
+            rest = subject[len(prefix) :]
+            return {"kind": kind, field: rest.split(", ") if field == "stores" else rest}
+    return {"kind": "other", "text": subject}
+
+
+def _reason(outcome: Outcome) -> dict[str, Any]:
+    facts = outcome.facts
+    reason: dict[str, Any] = {"code": outcome.code, "subject": outcome_subject(outcome)}
+    for fact, name in FIGURES:
+        if fact in facts:
+            reason[name] = encode_fact(facts[fact])
+    return reason
+
+
+def summary_record(line: int, decision: Decision) -> dict[str, Any]:
+    """
+    Return the summary line of a decision.
+    """
+    todo = []
+    for remedy in decision.remediation():
+        item: dict[str, Any] = {"code": remedy.code}
+        clears_on = remedy.facts.get("clears_on")
+        if clears_on is not None:
+            item["clears_on"] = encode_fact(clears_on)
+        todo.append(item)
+    return {
+        "line": line,
+        "application_id": decision.application_id,
+        "verdict": decision.verdict.value,
+        "eligible": decision.eligible,
+        "as_of": decision.as_of.isoformat(),
+        "policy_digest": decision.policy_digest,
+        "reasons": [_reason(r) for r in decision.reasons],
+        "todo": todo,
+    }
+
+
+def pass_record(
+    line: int, application_id: str | None, as_of: dt.date, digest: str
+) -> dict[str, Any]:
+    """
+    Return the summary line of a passing application, found on the verdict-only path.
+    """
+    return {
+        "line": line,
+        "application_id": application_id,
+        "verdict": "pass",
+        "eligible": True,
+        "as_of": as_of.isoformat(),
+        "policy_digest": digest,
+        "reasons": [],
+        "todo": [],
+    }
+
+
+@cache
+def summary_schema() -> dict[str, Any]:
+    """
+    Return the JSON Schema of summary lines (decided lines and error lines), shipped with the package.
+    """
+    text = (resources.files("lazada_eligibility") / "data" / "batch-summary.schema.json").read_text(
+        "utf-8"
+    )
+    schema: dict[str, Any] = json.loads(text)
+    return schema
