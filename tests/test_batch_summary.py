@@ -9,7 +9,6 @@ import json
 from pathlib import Path
 
 import jsonschema
-import pytest
 
 from lazada_eligibility import Application, Money, Month, MonthlyTurnover, Store, cli, evaluate
 from lazada_eligibility._batch_summary import (
@@ -18,6 +17,7 @@ from lazada_eligibility._batch_summary import (
     summary_record,
     summary_schema,
 )
+from lazada_eligibility.policies import lazada_cross_border
 from lazada_eligibility.rules import Outcome, Verdict
 from test_batch import AS_OF, RATES, corpus, jsonl, write_input
 
@@ -124,7 +124,20 @@ class TestSummaryRecord:
         record = summary_record(7, decision)
         assert {
             "code": "turnover.below-minimum",
-            "subject": {"kind": "month", "month": "2026-09", "stores": ["amazon.com/A1"]},
+            "subject": {
+                "kind": "month",
+                "month": "2026-09",
+                "stores": [
+                    {
+                        "platform": "Amazon US",
+                        "store_id": "A1",
+                        "platform_id": "amazon.com",
+                        "namespace": "amazon",
+                        "canonical_id": "a1",
+                        "label": "amazon.com/A1",
+                    }
+                ],
+            },
             "month": "2026-09",
             "turnover": {"amount": "900.10", "currency": "USD"},
             "minimum": {"amount": "1000", "currency": "USD"},
@@ -142,23 +155,52 @@ class TestSummaryRecord:
                     3, application.id, AS_OF, decision.policy_digest
                 )
 
-    @pytest.mark.parametrize(
-        ("subject", "expected"),
-        [
-            ("store taobao.com/t1", {"kind": "store", "store": "taobao.com/t1"}),
-            ("application APP-9", {"kind": "application", "application_id": "APP-9"}),
-            ("application of Seller Co.", {"kind": "application", "applicant": "Seller Co."}),
-            (
-                "month 2026-09 of amazon.com/A + ebay.com/b",
-                {"kind": "month", "month": "2026-09", "stores": ["amazon.com/A", "ebay.com/b"]},
+    def test_typed_subjects_are_written_as_the_decision_writes_them(self):
+        """Each typed subject of a decision (application, store, stores, month) keeps its structure."""
+        stores = [
+            Store(
+                "Amazon US",
+                "A1",
+                [MonthlyTurnover(Month(2026, 9), Money("900", "USD"))],
+                category="mobiles",
             ),
-            ("stores a.com/x, b.com/y", {"kind": "stores", "stores": ["a.com/x", "b.com/y"]}),
-            ("something new", {"kind": "other", "text": "something new"}),
-            # A store label that merely starts like another form keeps its own kind.
-            ("store month 2026-09", {"kind": "store", "store": "month 2026-09"}),
-        ],
-    )
-    def test_subject_forms(self, subject, expected):
-        """Each subject form becomes its structured object; an unknown one is kept whole."""
-        outcome = Outcome("r", Verdict.FAIL, "x.y", subject)
-        assert expected == outcome_subject(outcome)
+            Store(
+                "eBay",
+                "shop",
+                [MonthlyTurnover(Month(2026, 9), Money("200", "USD"))],
+                category="mobiles",
+            ),
+        ]
+        application = Application("S", "mobiles", stores, id="APP-1")
+        seen = {}
+        for policy in (None, lazada_cross_border(stores="combined")):
+            decision = evaluate(application, as_of=AS_OF, policy=policy)
+            for outcome in walk(decision.outcome):
+                seen[outcome.subject.kind] = outcome
+        assert {"application", "store", "stores", "month"} == set(seen)
+        for outcome in seen.values():
+            assert outcome.subject.to_dict() == outcome_subject(outcome)
+
+    def test_text_subjects_are_kept_whole(self):
+        """A custom rule's text subject is kept whole as an 'other' subject."""
+        outcome = Outcome("r", Verdict.FAIL, "x.y", "store month 2026-09, a + b")
+        assert {"kind": "other", "text": "store month 2026-09, a + b"} == outcome_subject(outcome)
+
+
+def walk(outcome):
+    yield outcome
+    for child in outcome.children:
+        yield from walk(child)
+
+
+class TestSummarySchema:
+    def test_subjects_are_the_decision_schemas_subjects(self):
+        """The summary line's subjects are exactly the decision document's, plus text kept whole."""
+        from lazada_eligibility._batch_summary import summary_schema
+        from lazada_eligibility.decision import decision_schema
+
+        summary, decision = summary_schema()["$defs"], decision_schema()["$defs"]
+        for name in ("store_ref", "store_ref_fields"):
+            assert decision[name] == summary[name]
+        assert decision["subject"]["oneOf"] == summary["subject"]["oneOf"][:-1]
+        assert "other" == summary["subject"]["oneOf"][-1]["properties"]["kind"]["const"]

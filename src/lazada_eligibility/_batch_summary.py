@@ -34,36 +34,21 @@ FIGURES: Final = (
     ("shortfall", "shortfall"),
 )
 
-_PREFIXES: Final = (
-    # (text prefix, kind, field): longest first, so "application of" wins.
-    ("application of ", "application", "applicant"),
-    ("application ", "application", "application_id"),
-    ("stores ", "stores", "stores"),
-    ("store ", "store", "store"),
-)
-
 
 def outcome_subject(outcome: Outcome) -> dict[str, Any]:
     """
     Return the outcome's subject as a structured object.
 
-    The one place that turns a subject into the summary's object: when
-    outcomes carry typed subjects, only this function changes. Today's
-    subjects are labels of fixed forms (``store amazon.com/A1``,
-    ``month 2026-09 of amazon.com/A1 + ebay.com/x``, ``application APP-1``);
-    any other form is kept whole as ``{"kind": "other", "text": ...}``.
+    A typed subject (:mod:`lazada_eligibility.subjects`) is written as the
+    decision writes it; text that a custom rule gave as its subject is kept
+    whole as ``{"kind": "other", "text": ...}``.
     """
     subject = outcome.subject
-    if not isinstance(subject, str):
-        return {"kind": "other", "text": str(subject)}
-    if subject.startswith("month ") and " of " in subject:
-        month, _, stores = subject[len("month ") :].partition(" of ")
-        return {"kind": "month", "month": month, "stores": stores.split(" + ")}
-    for prefix, kind, field in _PREFIXES:
-        if subject.startswith(prefix):
-            rest = subject[len(prefix) :]
-            return {"kind": kind, field: rest.split(", ") if field == "stores" else rest}
-    return {"kind": "other", "text": subject}
+    to_dict = getattr(subject, "to_dict", None)
+    if to_dict is not None:
+        found: dict[str, Any] = to_dict()
+        return found
+    return {"kind": "other", "text": str(subject)}
 
 
 def _reason(outcome: Outcome) -> dict[str, Any]:
