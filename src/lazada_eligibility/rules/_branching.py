@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import attrs
 
-from ..exceptions import PolicyError
+from ..exceptions import EligibilityError, PolicyError
 from ._core import REVIEW, VERDICTS, Compiled, Context, Env, Level, Outcome, Rule
 
 if TYPE_CHECKING:
@@ -84,7 +84,10 @@ class Branching(Rule[Any]):
         """
         keys = self.cases[index][0] if 0 <= index < len(self.cases) else ()
         case = index if 0 <= index < len(self.cases) else None
-        return {self.key_fact: self.value(app), "case": case, self.keys_fact: keys}
+        facts = {self.key_fact: self.value(app), "case": case, self.keys_fact: keys}
+        if index == UNKNOWN:
+            facts["category"] = self.value(app)  # as category.unknown messages name it
+        return facts
 
     def __str__(self) -> str:
         parts = [f"{list(keys)!r}: {rule}" for keys, rule in self.cases]
@@ -143,7 +146,10 @@ class ByAppliedCategory(Branching):
         taxonomy = env.categories
         for c in {c for keys, _ in self.cases for c in keys}:
             if c not in taxonomy and not taxonomy.is_group(c):
-                raise PolicyError(f"by_applied_category(): {taxonomy.get(c)}")  # raises
+                try:
+                    taxonomy.get(c)  # raises, with suggestions
+                except EligibilityError as e:
+                    raise PolicyError(f"by_applied_category(): {e}") from e
         cases = tuple(keys for keys, _ in self.cases)
         seen: dict[str | None, int] = {}
 
