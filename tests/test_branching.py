@@ -113,7 +113,10 @@ class TestDocuments:
                 r"categories\.groups\.fashion\[0\]: .*did you mean 'womens-fashion'",
             ),
             ('mobiles = ["laptops"]', r"'mobiles' is already a category of the taxonomy"),
-            ('3c-digital = ["laptops"]', r"categories\.groups\.3c-digital: a group's name is letters"),
+            (
+                '3c-digital = ["laptops"]',
+                r"categories\.groups\.3c-digital: a group's name is letters",
+            ),
             ("fashion = []", r"categories\.groups\.fashion: expected at least 1 item"),
             ('fashion = "womens-fashion"', r"categories\.groups\.fashion: expected a list"),
         ],
