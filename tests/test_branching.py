@@ -321,3 +321,61 @@ class TestByMarket:
         assert case == outcome.facts["case"]
         assert Money(minimum, USD) == outcome.children[0].facts["minimum"]
         assert market == outcome.facts["market"]
+
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+MARKETS = ("ID", "MY", "PH", "SG", "TH", "VN")
+
+
+class TestMarketExamples:
+    @pytest.mark.parametrize("market", MARKETS)
+    def test_each_market_has_its_branch(self, market):
+        """Each market's example sends that market's applications to its case, and others to otherwise."""
+        policy = load_policy(EXAMPLES / "policies" / f"market-{market.lower()}.toml")
+        for asked, case in (
+            (market, 0),
+            (None, None),
+            (next(m for m in MARKETS if m != market), None),
+        ):
+            outcome = policy.evaluate(seller("mobiles", "1600", market=asked), as_of=AS_OF).outcome
+            assert {"market": asked, "case": case, "markets": (market,) if case == 0 else ()} == (
+                outcome.children[0].facts
+            )
+
+
+def _console_blocks(section: str) -> list[tuple[str, str]]:
+    # (command, expected output) for each "$ " line of the section's console blocks.
+    found = []
+    for block in re.findall(r"```console\n(.*?)```", section, re.DOTALL):
+        parts = re.split(r"^\$ ", block, flags=re.MULTILINE)
+        for part in parts[1:]:
+            command, _, output = part.partition("\n")
+            found.append((command, output))
+    return found
+
+
+def _fashion_section() -> str:
+    text = (Path(__file__).parent.parent / "docs" / "policy-files.md").read_text("utf-8")
+    start = text.index("## Rules per category: the fashion example")
+    return text[start : text.index("\n## ", start + 1)]
+
+
+class TestFashionWalkThrough:
+    @pytest.mark.parametrize("command", [c for c, _ in _console_blocks(_fashion_section())])
+    def test_output_is_real(self, command):
+        """Each command of the walk-through in docs/policy-files.md prints exactly what the page shows."""
+        import shlex
+        import subprocess
+        import sys
+
+        expected = dict(_console_blocks(_fashion_section()))[command]
+        argv = shlex.split(command)
+        assert "lazada-eligibility" == argv[0]
+        run = subprocess.run(
+            [sys.executable, "-m", "lazada_eligibility", *argv[1:]],
+            cwd=EXAMPLES,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert expected == run.stdout + run.stderr

@@ -271,7 +271,7 @@ def by_applied_category(
     applied for is one of its categories, below one, or within one of its
     groups. The first case that applies decides; when none does,
     *otherwise* does. Only that branch runs, so a decision's reasons, its
-    remediation and :func:`~lazada_eligibility.earliest_eligible` speak of
+    remediation and :func:`~lazada_eligibility.planning.earliest_eligible` speak of
     it alone. The outcome's facts record the branch: ``applied``, ``case``
     (the index of the case, ``None`` for otherwise) and ``categories`` (the
     case's). A category applied for that the taxonomy does not know reviews
