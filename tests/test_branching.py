@@ -373,7 +373,7 @@ class TestFashionWalkThrough:
         assert "lazada-eligibility" == argv[0]
         run = subprocess.run(
             [sys.executable, "-m", "lazada_eligibility", *argv[1:]],
-            cwd=EXAMPLES,
+            cwd=EXAMPLES / "policies",
             capture_output=True,
             text=True,
             check=False,

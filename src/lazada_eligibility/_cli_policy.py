@@ -9,13 +9,15 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Final, TextIO
 
 from . import _reading
 from ._batch_io import LineTooLong, read_lines
+from ._known import require_known_categories
 from ._terminal import escape, safe_text
+from .categories import LAZADA_CATEGORIES
 from .cli import EXIT_NOINPUT, CliError, parse_as_of, read_rates
-from .diff import PolicyDiff, policy_diff
+from .diff import ChangedApplication, PolicyDiff, policy_diff
 from .exceptions import EligibilityError, PolicyError, ValidationError
 from .models import Application
 from .policies import LAZADA_CROSS_BORDER
@@ -58,11 +60,42 @@ def _report(e: CliError) -> int:
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
     try:
         policy = _load(args.file)
+        clash = _reused_identity(policy)
     except CliError as e:
         return _report(e)
     ident = escape(f"{policy.id} {policy.version}")
-    out.write(f"{escape(args.file)}: ok: {ident}, digest {policy.digest}\n")
+    if clash is not None:
+        message = (
+            f"{args.file}: id {policy.id!r} and version {policy.version!r} are those of a "
+            f"shipped policy, but the rule differs (digest {policy.digest[:12]}, shipped "
+            f"{clash.digest[:12]}): decisions would read as the shipped policy's; give the "
+            "document an id or version of its own"
+        )
+        if not args.allow_shipped_id:
+            return _report(CliError(f"{message}, or pass --allow-shipped-id to only warn"))
+        print(f"lazada-eligibility: warning: {escape(message)}", file=sys.stderr)  # noqa: T201
+    shipped = "a shipped policy" if _is_shipped(policy) else "not a shipped policy"
+    out.write(f"{escape(args.file)}: ok: {ident}, digest {policy.digest} ({shipped})\n")
     return 0
+
+
+_SHIPPED: Final = (LAZADA_CROSS_BORDER,)
+"""The policies the package ships, whose id and version a document may not reuse."""
+
+
+def _is_shipped(policy: Policy) -> bool:
+    return any(policy.digest == p.digest for p in _SHIPPED)
+
+
+def _reused_identity(policy: Policy) -> Policy | None:
+    """
+    Return the shipped policy whose id and version *policy* takes with another rule, or ``None``.
+    """
+    for shipped in _SHIPPED:
+        same = (policy.id, policy.version) == (shipped.id, shipped.version)
+        if same and policy.digest != shipped.digest:
+            return shipped
+    return None
 
 
 def _show(args: argparse.Namespace, out: TextIO) -> int:
@@ -76,39 +109,58 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _applications(path: str) -> Iterator[Application]:
+def _applications(path: str, skipped: list[str]) -> Iterator[Application]:
     """
     Read applications from a JSON Lines file (one per line), or a JSON file of one or a list.
 
     Both are read as every input is (see :mod:`._reading`): a byte-order
     mark accepted, text that is not UTF-8 refused naming the byte, repeated
-    keys refused naming their path.
+    keys refused naming their path. As in ``batch``, a bad application (a
+    line or list item) is reported in *skipped* and the reading goes on; a
+    file that cannot be read at all stops it.
     """
     if path != "-" and not Path(path).is_file():
         raise CliError(f"{path}: no such file", EXIT_NOINPUT)
     if path.endswith(".json"):
-        try:
-            data = _reading.read_bytes(Path(path), CORPUS_BYTES)
-        except OSError as e:
-            raise CliError(f"{path}: cannot read: {e.strerror or e}", EXIT_NOINPUT) from None
-        except ValidationError as e:
-            raise CliError(f"{path}: {e}") from None
-        data = _json(data, path)
-        items = data if isinstance(data, list) else [data]
-        for i, item in enumerate(items):
-            yield _application(item, f"{path}[{i}]" if isinstance(data, list) else path)
+        yield from _json_file(path, skipped)
         return
     stream = sys.stdin.buffer if path == "-" else Path(path).open("rb")  # noqa: SIM115 -- closed below
     try:
         for number, line in enumerate(read_lines(stream, name=path), 1):
             where = f"{path}:{number}"
             if isinstance(line, LineTooLong):
-                raise CliError(f"{where}: {line}")
-            if line.strip():
-                yield _application(_json(line, where), where)
+                skipped.append(f"{where}: {line}")
+            elif line.strip():
+                found = _one(line, where, skipped, parse=True)
+                if found is not None:
+                    yield found
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
+
+
+def _json_file(path: str, skipped: list[str]) -> Iterator[Application]:
+    try:
+        raw = _reading.read_bytes(Path(path), CORPUS_BYTES)
+    except OSError as e:
+        raise CliError(f"{path}: cannot read: {e.strerror or e}", EXIT_NOINPUT) from None
+    except ValidationError as e:
+        raise CliError(f"{path}: {e}") from None
+    data = _json(raw, path)
+    items = data if isinstance(data, list) else [data]
+    for i, item in enumerate(items):
+        found = _one(item, f"{path}[{i}]" if isinstance(data, list) else path, skipped)
+        if found is not None:
+            yield found
+
+
+def _one(raw: object, where: str, skipped: list[str], *, parse: bool = False) -> Application | None:
+    # One application, or None with the reason in *skipped*.
+    try:
+        return _application(_json(raw, where) if parse else raw, where)  # type: ignore[arg-type]
+    except CliError as e:
+        skipped.append(str(e))
+        return None
 
 
 def _json(text: str | bytes, where: str) -> Any:  # noqa: ANN401 -- any JSON value
@@ -122,9 +174,12 @@ def _application(data: object, where: str) -> Application:
     if not isinstance(data, dict):
         raise CliError(f"{where}: expected an application (a JSON object), got {data!r:.60}")
     try:
-        return Application.from_dict(data)
+        application = Application.from_dict(data)
+        # What the decision's door would refuse, refused here, where the line is known.
+        require_known_categories(application, LAZADA_CATEGORIES)
     except EligibilityError as e:
         raise CliError(f"{where}: {e}") from None
+    return application
 
 
 def _diff(args: argparse.Namespace, out: TextIO) -> int:
@@ -134,31 +189,46 @@ def _diff(args: argparse.Namespace, out: TextIO) -> int:
         return _report(e)
     as_of = parse_as_of(args.as_of)
     rates = read_rates(args.rates)
-    corpus = (a for path in args.applications for a in _applications(path))
+    skipped: list[str] = []
+    corpus = (a for path in args.applications for a in _applications(path, skipped))
     diff = policy_diff(old, new, corpus, as_of=as_of, rates=rates)
+    shown = [c for c in diff.changed if c.verdict_changed or args.changed == "reasons"]
     if args.format == "json":
-        out.write(json.dumps(diff.to_dict(), indent=2, ensure_ascii=False) + "\n")
+        data = diff.to_dict()
+        data["changed"] = [c for c in data["changed"] if c["old"]["verdict"] != c["new"]["verdict"]
+                           or args.changed == "reasons"]  # fmt: skip
+        data["skipped"] = skipped
+        out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     else:
         ids = [c.application_id for c in diff.changed if c.application_id]
         ids += [diff.old.id, diff.old.version, diff.new.id, diff.new.version]
-        out.write(safe_text(_text(diff, as_of.isoformat()), ids))
-    return 0
+        out.write(safe_text(_text(diff, shown, as_of.isoformat(), len(skipped)), ids))
+    # As batch does: every bad line on standard error, and 65 when there was one.
+    for line in skipped:
+        print(f"lazada-eligibility: {line}", file=sys.stderr)  # noqa: T201
+    return 65 if skipped else 0
 
 
-def _text(diff: PolicyDiff, as_of: str) -> str:
+def _text(diff: PolicyDiff, shown: list[ChangedApplication], as_of: str, skipped: int) -> str:
+    moved = [c for c in diff.changed if c.verdict_changed]
+    others = len(diff.changed) - len(moved)
+    summary = f"{diff.total} applications decided as of {as_of}; {len(moved)} verdicts moved"
+    summary += f", {others} with other reasons only"
+    if skipped:
+        summary += f"; {skipped} bad input lines skipped"
     lines = [
         f"old: {diff.old.id} {diff.old.version} (digest {diff.old.digest[:12]})",
         f"new: {diff.new.id} {diff.new.version} (digest {diff.new.digest[:12]})",
-        f"{diff.total} applications decided as of {as_of}; {len(diff.changed)} changed",
+        summary,
         "",
         f"{_CORNER:<10}" + "".join(f"{v.value:>8}" for v in _ORDER),
     ]
     lines.extend(
         f"{o.value:<10}" + "".join(f"{diff.counts[o, n]:>8}" for n in _ORDER) for o in _ORDER
     )
-    if diff.changed:
+    if shown:
         lines.append("")
-        lines.extend(str(c) for c in diff.changed)
+        lines.extend(str(c) for c in shown)
     return "\n".join(lines) + "\n"
 
 
@@ -177,9 +247,17 @@ def register(commands: Any) -> None:  # noqa: ANN401 -- argparse's private subpa
         "validate",
         help="check a policy document",
         description="Check a policy document. Exit status 0 when it is valid; 65 with one "
-        "line per problem, naming where in the document, when it is not.",
+        "line per problem, naming where in the document, when it is not, or when it reuses "
+        "the id and version of a shipped policy with another rule (see --allow-shipped-id). "
+        "The output says whether the policy is a shipped one.",
     )
     p.add_argument("file", help="the policy document")
+    p.add_argument(
+        "--allow-shipped-id",
+        action="store_true",
+        help="only warn, instead of refusing, when the document takes a shipped policy's id "
+        "and version with another rule",
+    )
     p.set_defaults(run=_validate)
 
     p = sub.add_parser(
@@ -196,7 +274,10 @@ def register(commands: Any) -> None:  # noqa: ANN401 -- argparse's private subpa
         "diff",
         help="compare two policies on a corpus of applications",
         description="Decide every application under OLD and NEW, count how the verdicts "
-        "move, and list the applications whose verdict or reasons change.",
+        "move (a table: rows old, columns new), and list the applications whose verdict "
+        "moved (with --changed reasons, also those whose reasons changed). As in batch, a bad "
+        "application line is reported on standard error and skipped; the exit status is "
+        "then 65.",
     )
     p.add_argument("old", help="the policy in force: a document, or 'default'")
     p.add_argument("new", help="the policy proposed: a document, or 'default'")
@@ -209,4 +290,11 @@ def register(commands: Any) -> None:  # noqa: ANN401 -- argparse's private subpa
     p.add_argument("--as-of", help="the decision date, YYYY-MM-DD (default: today)")
     p.add_argument("--rates", help="exchange rates, a CSV file: currency,month,rate_to_usd")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--changed",
+        choices=("verdict", "reasons"),
+        default="verdict",
+        help="which applications to list: those whose verdict moved (default), or also "
+        "those whose reasons changed with the same verdict",
+    )
     p.set_defaults(run=_diff)
