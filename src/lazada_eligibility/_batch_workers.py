@@ -30,6 +30,7 @@ import attrs
 
 from ._batch_io import LineTooLong, decision_record, dump_record, error_record, load_json
 from ._reading import structure_problems
+from .assemble import store_document_hint
 from .exceptions import EligibilityError, FieldProblem, ValidationError
 from .models import Application
 from .policies import LAZADA_CROSS_BORDER
@@ -147,6 +148,9 @@ def _application(item: object) -> Application:
     if isinstance(item, Mapping):
         if not isinstance(item, dict) and (problems := structure_problems(item)):
             raise _RecordError(str(ValidationError(problems)), tuple(problems), item.get("id"))
+        hint = store_document_hint(item)
+        if hint is not None:
+            raise _RecordError(hint)
         try:
             return Application.from_dict(item)
         except ValidationError as e:

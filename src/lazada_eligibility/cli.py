@@ -28,6 +28,7 @@ from typing import IO, Any, NoReturn, TextIO
 
 from . import _reading
 from ._terminal import one_line, safe_text
+from .assemble import store_document_hint
 from .engine import evaluate
 from .exceptions import EligibilityError, ValidationError
 from .models import Application
@@ -112,6 +113,9 @@ def read_application(path: str) -> Application:
     Read an application from a JSON file in the :meth:`Application.to_dict` form.
     """
     data = read_json(path)
+    hint = store_document_hint(data)
+    if hint is not None:
+        raise CliError(f"{path}: {hint}")
     try:
         return Application.from_dict(data)
     except EligibilityError as e:
@@ -316,11 +320,18 @@ def _register_batch(commands: Any) -> None:  # noqa: ANN401 -- argparse's privat
     register(commands)
 
 
+def _register_application(commands: Any) -> None:  # noqa: ANN401 -- argparse's private subparsers type
+    from ._cli_application import register  # noqa: PLC0415 -- _cli_application imports this module
+
+    register(commands)
+
+
 REGISTRARS: list[Callable[[Any], None]] = [
     _register_check,
     _register_when,
     _register_batch,
     _register_import,
+    _register_application,
     _register_policy,
     _register_registry,
 ]
