@@ -191,3 +191,87 @@ class TestApplicationFromStores:
     def test_hint(self, data, is_store):
         """Only a mapping with platform and store_id and no application field is taken for a store."""
         assert is_store == (store_document_hint(data) is not None)
+
+
+@pytest.fixture(name="catalogs")
+def catalogs_fixture(tmp_path) -> tuple[Path, Path]:
+    """A taxonomy with one more top level, and a catalog with one more cross-border platform."""
+    from lazada_eligibility import DEFAULT_PLATFORMS
+    from lazada_eligibility.categories import LAZADA_CATEGORIES
+
+    taxonomy = LAZADA_CATEGORIES.to_dict()
+    taxonomy["categories"].append(
+        {"id": "pet-care", "name": "Pet Care", "parent": None, "level": 1, "lazada_id": None}
+    )
+    catalog = DEFAULT_PLATFORMS.to_dict()
+    entry = dict(catalog["platforms"][0])
+    entry.update(id="petmart.example", name="PetMart", family="petmart", aliases=["PetMart"],
+                 domains=["petmart.example"], namespace="petmart")  # fmt: skip
+    catalog["platforms"].append(entry)
+    paths = tmp_path / "categories.json", tmp_path / "platforms.json"
+    for path, data in zip(paths, (taxonomy, catalog), strict=True):
+        path.write_text(json.dumps(data), "utf-8")
+    return paths
+
+
+def _pet_application(tmp_path) -> Path:
+    records = [{"month": f"2026-{m:02}", "amount": {"amount": "1500", "currency": "USD"}}
+               for m in (8, 9, 10)]  # fmt: skip
+    app = {"applicant": "Pet Co.", "category": "pet-care",
+           "stores": [{"platform": "PetMart", "store_id": "p1", "category": "pet-care", "turnover": records}]}  # fmt: skip
+    path = tmp_path / "pet.json"
+    path.write_text(json.dumps(app), "utf-8")
+    return path
+
+
+class TestCatalogOptions:
+    def test_check_with_custom_catalogs(self, catalogs, tmp_path, capsys):
+        """--categories and --platforms decide what the built-in catalogs cannot."""
+        categories, platforms = catalogs
+        app = str(_pet_application(tmp_path))
+
+        without = run("check", *AS_OF, app)[0]
+        err = capsys.readouterr().err
+        only_categories = run("check", *AS_OF, "--categories", str(categories), app)[0]
+        both = run(
+            "check", *AS_OF, "--categories", str(categories), "--platforms", str(platforms), app
+        )
+
+        assert 65 == without
+        assert "unknown category id 'pet-care'" in err
+        assert 2 == only_categories  # the platform is unknown: review
+        assert 0 == both[0]
+
+    def test_when_and_policy_commands(self, catalogs, tmp_path):
+        """when, policy validate and policy diff take the same options."""
+        categories, platforms = catalogs
+        app = str(_pet_application(tmp_path))
+        opts = ("--categories", str(categories), "--platforms", str(platforms))
+        policy = tmp_path / "pets.toml"
+        policy.write_text(
+            'id = "pets"\nversion = "1"\n[rule]\nprohibited_categories = { categories = ["pet-care"] }\n',
+            "utf-8",
+        )
+
+        assert 0 == run("when", *AS_OF, *opts, app)[0]
+        assert 65 == run("policy", "validate", str(policy))[0]
+        assert 0 == run("policy", "validate", "--categories", str(categories), str(policy))[0]
+        status, out = run(
+            "policy", "diff", *AS_OF, *opts, "--format", "json", "default", str(policy), app
+        )
+        assert 0 == status
+        assert [{"old": "pass", "new": "fail", "count": 1}] == [
+            c for c in json.loads(out)["counts"] if c["count"]
+        ]
+
+    @pytest.mark.parametrize("option", ["--categories", "--platforms"])
+    def test_bad_files(self, option, tmp_path, capsys):
+        """A missing catalog file exits 66; one that is not a catalog exits 65 naming it."""
+        app = str(_pet_application(tmp_path))
+        bad = tmp_path / "bad.json"
+        bad.write_text('{"nothing": 1}', "utf-8")
+
+        assert 66 == run("check", *AS_OF, option, str(tmp_path / "none.json"), app)[0]
+        assert 65 == run("check", *AS_OF, option, str(bad), app)[0]
+        assert str(bad) in capsys.readouterr().err
+        assert 64 == run("check", *AS_OF, option, "", app)[0]

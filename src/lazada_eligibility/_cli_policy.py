@@ -15,8 +15,15 @@ from . import _reading
 from ._batch_io import LineTooLong, read_lines
 from ._known import require_known_categories
 from ._terminal import escape, safe_text
-from .categories import LAZADA_CATEGORIES
-from .cli import EXIT_NOINPUT, CliError, parse_as_of, read_rates
+from .categories import LAZADA_CATEGORIES, CategoryTaxonomy
+from .cli import (
+    EXIT_NOINPUT,
+    CliError,
+    add_catalog_options,
+    parse_as_of,
+    read_catalogs,
+    read_rates,
+)
 from .diff import ChangedApplication, PolicyDiff, policy_diff
 from .exceptions import EligibilityError, PolicyError, ValidationError
 from .models import Application
@@ -33,11 +40,11 @@ CORPUS_BYTES = 256 << 20
 _CORNER = "old \\ new"
 
 
-def _load(path: str) -> Policy:
+def _load(path: str, categories: CategoryTaxonomy | None = None) -> Policy:
     if not Path(path).is_file():
         raise CliError(f"{path}: no such policy file", EXIT_NOINPUT)
     try:
-        return load_policy(Path(path))
+        return load_policy(Path(path), categories=categories)
     except PolicyError as e:
         # One line per problem, each naming the file and the path in it.
         lines = [f"{path}: {p}" if p.path else f"{path}: {p.message}" for p in e.problems]
@@ -46,9 +53,9 @@ def _load(path: str) -> Policy:
         raise CliError(f"{path}: cannot read: {e.strerror or e}", EXIT_NOINPUT) from None
 
 
-def _load_or_default(text: str) -> Policy:
+def _load_or_default(text: str, categories: CategoryTaxonomy | None = None) -> Policy:
     # The word 'default' names the built-in policy; write ./default for a file of that name.
-    return LAZADA_CROSS_BORDER if text == "default" else _load(text)
+    return LAZADA_CROSS_BORDER if text == "default" else _load(text, categories)
 
 
 def _report(e: CliError) -> int:
@@ -59,7 +66,8 @@ def _report(e: CliError) -> int:
 
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
     try:
-        policy = _load(args.file)
+        _, categories = read_catalogs(args)
+        policy = _load(args.file, categories)
         clash = _reused_identity(policy)
     except CliError as e:
         return _report(e)
@@ -109,7 +117,9 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _applications(path: str, skipped: list[str]) -> Iterator[Application]:
+def _applications(
+    path: str, skipped: list[str], taxonomy: CategoryTaxonomy
+) -> Iterator[Application]:
     """
     Read applications from a JSON Lines file (one per line), or a JSON file of one or a list.
 
@@ -122,7 +132,7 @@ def _applications(path: str, skipped: list[str]) -> Iterator[Application]:
     if path != "-" and not Path(path).is_file():
         raise CliError(f"{path}: no such file", EXIT_NOINPUT)
     if path.endswith(".json"):
-        yield from _json_file(path, skipped)
+        yield from _json_file(path, skipped, taxonomy)
         return
     stream = sys.stdin.buffer if path == "-" else Path(path).open("rb")  # noqa: SIM115 -- closed below
     try:
@@ -131,7 +141,7 @@ def _applications(path: str, skipped: list[str]) -> Iterator[Application]:
             if isinstance(line, LineTooLong):
                 skipped.append(f"{where}: {line}")
             elif line.strip():
-                found = _one(line, where, skipped, parse=True)
+                found = _one(line, where, skipped, taxonomy, parse=True)
                 if found is not None:
                     yield found
     finally:
@@ -139,7 +149,7 @@ def _applications(path: str, skipped: list[str]) -> Iterator[Application]:
             stream.close()
 
 
-def _json_file(path: str, skipped: list[str]) -> Iterator[Application]:
+def _json_file(path: str, skipped: list[str], taxonomy: CategoryTaxonomy) -> Iterator[Application]:
     try:
         raw = _reading.read_bytes(Path(path), CORPUS_BYTES)
     except OSError as e:
@@ -149,15 +159,17 @@ def _json_file(path: str, skipped: list[str]) -> Iterator[Application]:
     data = _json(raw, path)
     items = data if isinstance(data, list) else [data]
     for i, item in enumerate(items):
-        found = _one(item, f"{path}[{i}]" if isinstance(data, list) else path, skipped)
+        found = _one(item, f"{path}[{i}]" if isinstance(data, list) else path, skipped, taxonomy)
         if found is not None:
             yield found
 
 
-def _one(raw: object, where: str, skipped: list[str], *, parse: bool = False) -> Application | None:
+def _one(
+    raw: object, where: str, skipped: list[str], taxonomy: CategoryTaxonomy, *, parse: bool = False
+) -> Application | None:
     # One application, or None with the reason in *skipped*.
     try:
-        return _application(_json(raw, where) if parse else raw, where)  # type: ignore[arg-type]
+        return _application(_json(raw, where) if parse else raw, where, taxonomy)  # type: ignore[arg-type]
     except CliError as e:
         skipped.append(str(e))
         return None
@@ -170,28 +182,32 @@ def _json(text: str | bytes, where: str) -> Any:  # noqa: ANN401 -- any JSON val
         raise CliError(f"{where}: {e}") from None
 
 
-def _application(data: object, where: str) -> Application:
+def _application(data: object, where: str, taxonomy: CategoryTaxonomy) -> Application:
     if not isinstance(data, dict):
         raise CliError(f"{where}: expected an application (a JSON object), got {data!r:.60}")
     try:
         application = Application.from_dict(data)
         # What the decision's door would refuse, refused here, where the line is known.
-        require_known_categories(application, LAZADA_CATEGORIES)
+        require_known_categories(application, taxonomy)
     except EligibilityError as e:
         raise CliError(f"{where}: {e}") from None
     return application
 
 
 def _diff(args: argparse.Namespace, out: TextIO) -> int:
+    platforms, categories = read_catalogs(args)
     try:
-        old, new = _load_or_default(args.old), _load_or_default(args.new)
+        old, new = _load_or_default(args.old, categories), _load_or_default(args.new, categories)
     except CliError as e:
         return _report(e)
     as_of = parse_as_of(args.as_of)
     rates = read_rates(args.rates)
     skipped: list[str] = []
-    corpus = (a for path in args.applications for a in _applications(path, skipped))
-    diff = policy_diff(old, new, corpus, as_of=as_of, rates=rates)
+    taxonomy = LAZADA_CATEGORIES if categories is None else categories
+    corpus = (a for path in args.applications for a in _applications(path, skipped, taxonomy))
+    diff = policy_diff(
+        old, new, corpus, as_of=as_of, rates=rates, platforms=platforms, categories=categories
+    )
     shown = [c for c in diff.changed if c.verdict_changed or args.changed == "reasons"]
     if args.format == "json":
         data = diff.to_dict()
@@ -258,6 +274,7 @@ def register(commands: Any) -> None:  # noqa: ANN401 -- argparse's private subpa
         help="only warn, instead of refusing, when the document takes a shipped policy's id "
         "and version with another rule",
     )
+    add_catalog_options(p)
     p.set_defaults(run=_validate)
 
     p = sub.add_parser(
@@ -297,4 +314,5 @@ def register(commands: Any) -> None:  # noqa: ANN401 -- argparse's private subpa
         help="which applications to list: those whose verdict moved (default), or also "
         "those whose reasons changed with the same verdict",
     )
+    add_catalog_options(p)
     p.set_defaults(run=_diff)
