@@ -200,6 +200,7 @@ class TestFactories:
         [
             ([], "needs at least one case"),
             ([("PH", evidence_not_reused())], "needs a list of keys"),
+            ([({"PH", "VN"}, evidence_not_reused())], "needs a list of keys"),
             ([([], evidence_not_reused())], "needs at least one key"),
             ([(["PH"], "rule")], "takes a rule"),
             ([(["PH"],)], "must be a pair"),

@@ -223,7 +223,8 @@ def _cases(  # noqa: C901 -- one check per way a case can be wrong
         if not isinstance(case, tuple | list) or len(case) != 2:
             raise PolicyError(f"{kind}(): case {i} must be a pair (keys, rule), got {case!r}")
         keys, rule = case
-        if isinstance(keys, str) or not isinstance(keys, Iterable):
+        if isinstance(keys, str | set | frozenset) or not isinstance(keys, Iterable):
+            # A set has no order across processes: the document, and the digest, would vary.
             raise PolicyError(f"{kind}(): case {i} needs a list of keys, got {keys!r}")
         normal = tuple(check_key(k) for k in keys)
         if not normal:
