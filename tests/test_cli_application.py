@@ -275,3 +275,37 @@ class TestCatalogOptions:
         assert 65 == run("check", *AS_OF, option, str(bad), app)[0]
         assert str(bad) in capsys.readouterr().err
         assert 64 == run("check", *AS_OF, option, "", app)[0]
+
+    def test_batch(self, catalogs, tmp_path):
+        """A batch decides with the catalogs given, in one process or several."""
+        categories, platforms = catalogs
+        app = _pet_application(tmp_path).read_text("utf-8")
+        lines = tmp_path / "in.jsonl"
+        lines.write_text(app + "\n" + app + "\n", "utf-8")
+        opts = ("--categories", str(categories), "--platforms", str(platforms))
+
+        for workers in ("1", "2"):
+            output = tmp_path / f"out-{workers}.jsonl"
+            status, _ = run(
+                "batch", *AS_OF, *opts, "--workers", workers, str(lines), "-o", str(output)
+            )
+            verdicts = [json.loads(x)["verdict"] for x in output.read_text("utf-8").splitlines()]
+            assert (0, ["pass", "pass"]) == (status, verdicts)
+
+    def test_batch_resume_refused(self, catalogs, tmp_path):
+        """--resume with a catalog option is a usage error: the run's settings would not show it."""
+        categories, _ = catalogs
+        lines = _pet_application(tmp_path)
+        output = tmp_path / "out.jsonl"
+
+        argv = (
+            "batch",
+            *AS_OF,
+            "--categories",
+            str(categories),
+            "--resume",
+            str(lines),
+            "-o",
+            str(output),
+        )
+        assert 64 == run(*argv)[0]

@@ -239,6 +239,8 @@ def decide_lines(
     registry: EvidenceRegistry | None = None,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     start: int = 1,
+    platforms: PlatformCatalog | None = None,
+    categories: CategoryTaxonomy | None = None,
 ) -> Iterator[Line]:
     """
     Decide JSON Lines; yield ``(line, output line, verdict, reason codes, error)`` in order.
@@ -247,7 +249,15 @@ def decide_lines(
     is, so a worker process hands back bytes rather than a decision tree to
     pickle.
     """
-    job = Job.of(as_of, policy, rates=rates, registry=registry, lines=True)
+    job = Job.of(
+        as_of,
+        policy,
+        rates=rates,
+        registry=registry,
+        platforms=platforms,
+        categories=categories,
+        lines=True,
+    )
     return stream(lines, job, check_run(workers, chunk_size, start), chunk_size, start)
 
 
