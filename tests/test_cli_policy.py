@@ -57,8 +57,45 @@ class TestValidate:
 
         assert 0 == status
         assert (
-            f"{mine}: ok: lazada-cross-border 2027.01, digest {load_policy(mine).digest}\n" == out
+            f"{mine}: ok: lazada-cross-border 2027.01, digest {load_policy(mine).digest} "
+            "(not a shipped policy)\n" == out
         )
+
+    def test_shipped(self, tmp_path):
+        """The shipped default's own document validates and says it is the shipped policy."""
+        path = tmp_path / "default.toml"
+        path.write_text(lazada_cross_border_document(), "utf-8")
+
+        status, out = run("policy", "validate", str(path))
+
+        assert 0 == status
+        assert out.endswith(f"digest {LAZADA_CROSS_BORDER.digest} (a shipped policy)\n")
+
+    def test_reused_identity_refused(self, tmp_path, capsys):
+        """A document taking the shipped id and version with another rule is refused with 65."""
+        path = tmp_path / "clash.toml"
+        text = lazada_cross_border_document().replace('minimum = "1000"', 'minimum = "1500"')
+        path.write_text(text, "utf-8")
+
+        status, out = run("policy", "validate", str(path))
+
+        err = capsys.readouterr().err
+        assert 65 == status
+        assert "" == out
+        assert "id 'lazada-cross-border' and version '2026.11' are those of a shipped policy" in err
+        assert f"shipped {LAZADA_CROSS_BORDER.digest[:12]}" in err
+
+    def test_reused_identity_warned(self, tmp_path, capsys):
+        """With --allow-shipped-id the clash is a warning and the document validates."""
+        path = tmp_path / "clash.toml"
+        text = lazada_cross_border_document().replace("months = 3", "months = 4")
+        path.write_text(text, "utf-8")
+
+        status, out = run("policy", "validate", "--allow-shipped-id", str(path))
+
+        assert 0 == status
+        assert out.endswith("(not a shipped policy)\n")
+        assert "lazada-eligibility: warning: " in capsys.readouterr().err
 
     def test_one_line_per_problem(self, tmp_path, capsys):
         """An invalid document exits 65 with one line per problem, naming file and path."""
@@ -153,14 +190,37 @@ class TestDiff:
             f"old: lazada-cross-border 2026.11 (digest {LAZADA_CROSS_BORDER.digest[:12]})"
             == (lines[0])
         )
-        assert f"5 applications decided as of 2026-11-28; {len(diff.changed)} changed" == lines[2]
+        moved = [c for c in diff.changed if c.verdict_changed]
+        others = len(diff.changed) - len(moved)
+        assert (
+            f"5 applications decided as of 2026-11-28; {len(moved)} verdicts moved, "
+            f"{others} with other reasons only" == lines[2]
+        )
         assert "old \\ new     pass  review    fail" == lines[4]
         assert [f"{v.value:<10}" + "".join(f"{diff.counts[v, w]:>8}" for w in VERDICTS)
                 for v in VERDICTS] == lines[5:8]  # fmt: skip
-        assert [str(c) for c in diff.changed] == lines[9:]
+        assert [str(c) for c in moved] == lines[9:]
         assert (
             "APP-2026-0001: pass -> fail (turnover.below-minimum, turnover.month-missing)" in lines
         )
+        assert others > 0
+
+    def test_changed_reasons(self, mine, corpus):
+        """--changed reasons also lists applications whose reasons changed with the same verdict."""
+        apps = [Application.from_dict(json.loads(x)) for x in corpus.read_text().splitlines() if x]
+        diff = policy_diff(
+            LAZADA_CROSS_BORDER, load_policy(mine), apps, as_of=dt.date(2026, 11, 28)
+        )
+        argv = ("policy", "diff", "default", str(mine), str(corpus), *AS_OF, "--changed", "reasons")
+
+        text = run(*argv)[1].splitlines()
+        data = json.loads(run(*argv, "--format", "json")[1])
+        only_verdicts = json.loads(run(*argv[:-2], "--format", "json")[1])
+
+        assert [str(c) for c in diff.changed] == text[9:]
+        assert len(diff.changed) == len(data["changed"])
+        assert sum(c.verdict_changed for c in diff.changed) == len(only_verdicts["changed"])
+        assert all(c["old"]["verdict"] != c["new"]["verdict"] for c in only_verdicts["changed"])
 
     def test_json_files_and_json_format(self, mine):
         """Example .json files are read as applications; --format json is the summary."""
@@ -206,15 +266,48 @@ class TestDiff:
         assert 5 == json.loads(out)["total"]
 
     def test_bad_line(self, mine, tmp_path, capsys):
-        """A bad application exits 65 naming the file and line."""
+        """A bad application is reported naming the file and line, skipped, and the status is 65."""
         path = tmp_path / "apps.jsonl"
         path.write_text('{"applicant": "x", "category": "mobiles", "stores": []}\n{"x": 1}\n')
 
-        assert 65 == run("policy", "diff", "default", str(mine), str(path), *AS_OF)[0]
+        status, out = run("policy", "diff", "default", str(mine), str(path), *AS_OF)
+
+        assert 65 == status
         assert f"{path}:2: " in capsys.readouterr().err
+        assert "1 applications decided" in out
+        assert "1 bad input lines skipped" in out
+
+    def test_known_answer_over_a_mixed_file(self, mine, corpus, tmp_path, capsys):
+        """Over good lines mixed with bad ones, the counts are those of the good lines alone."""
+        good = [x for x in corpus.read_text().splitlines() if x]
+        bad = ["[1,", '{"x": 1}', "[1]", '{"applicant": "x", "category": "no-such", "stores": []}']
+        path = tmp_path / "mixed.jsonl"
+        path.write_text(
+            "\n".join(x for pair in zip(good, [*bad, ""], strict=False) for x in pair) + "\n"
+        )
+        apps = [Application.from_dict(json.loads(x)) for x in good]
+        diff = policy_diff(
+            LAZADA_CROSS_BORDER, load_policy(mine), apps, as_of=dt.date(2026, 11, 28)
+        )
+
+        status, out = run(
+            "policy", "diff", "default", str(mine), str(path), *AS_OF, "--format", "json"
+        )
+
+        data = json.loads(out)
+        err = capsys.readouterr().err.splitlines()
+        assert 65 == status
+        assert len(good) == data["total"]
+        assert {(o.value, n.value): k for (o, n), k in diff.counts.items()} == {
+            (c["old"], c["new"]): c["count"] for c in data["counts"]
+        }
+        assert [f"{path}:{2 * i + 2}" for i in range(len(bad))] == [
+            e.removeprefix("lazada-eligibility: ").split(": ")[0] for e in err
+        ]
+        assert len(bad) == len(data["skipped"])
 
     def test_not_json_line(self, mine, tmp_path, capsys):
-        """A line that is not JSON exits 65 naming the file and line."""
+        """A line that is not JSON is skipped, naming the file and line; the status is 65."""
         path = tmp_path / "apps.jsonl"
         path.write_text("[1,\n")
 

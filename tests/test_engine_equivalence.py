@@ -48,6 +48,8 @@ from lazada_eligibility.rules import (
     all_of,
     any_of,
     any_store,
+    by_applied_category,
+    by_market,
     category_matches,
     combined_stores,
     each_month,
@@ -238,7 +240,8 @@ def random_corpus(n: int = 300, seed: int = 7) -> list[Application]:
                     records.append(MonthlyTurnover(Month(2026, month), amount, other))
             stores.append(Store(rng.choice(platforms), f"{k}", records, category=category))
         applied = rng.choice(("mobiles", "laptops", "skincare", "no-such-category"))
-        apps.append(Application("Seller Co.", applied, stores, id=f"APP-{i}"))
+        market = (None, "PH", "SG", "MY")[i % 4]  # not drawn: the rest stays as it was
+        apps.append(Application("Seller Co.", applied, stores, id=f"APP-{i}", market=market))
     return apps
 
 
@@ -272,6 +275,34 @@ TEMPLATE_POLICIES: dict[str, tuple[Rule[Application], dict[str, Any]]] = {
     "constant fail": (
         not_(evidence_not_reused()) & any_store(platform_kind("cross-border")),
         {},
+    ),
+    "branching on the category applied for and on the market, at every level": (
+        by_applied_category(
+            [
+                (["mobiles"], any_store(platform_kind("cross-border"))),
+                (
+                    ["health-beauty", "home-living"],
+                    every_store(
+                        by_market(
+                            [(["PH", "MY"], each_month(min_turnover(Money("900", USD)), window=4))],
+                            platform_kind("cross-border"),
+                        )
+                    ),
+                ),
+            ],
+            any_store(platform_kind("domestic")),
+        )
+        & any_store(
+            each_month(
+                by_applied_category(
+                    [(["laptops"], min_turnover(Money("450", USD), "any"))],
+                    min_turnover(Money("1500", USD)),
+                ),
+                window=2,
+            )
+        )
+        & by_market([(["SG"], evidence_not_reused())], any_store(platform_kind("cross-border"))),
+        {"rates": RATES},
     ),
     "closures where there is no template": (
         combined_stores(platform_kind("cross-border") & each_month(min_turnover(Money(1, USD))))

@@ -31,6 +31,7 @@ import attrs
 from ._batch_io import LineTooLong, decision_record, dump_record, error_record, load_json
 from ._batch_summary import pass_record, summary_record
 from ._reading import structure_problems
+from .assemble import store_document_hint
 from .exceptions import EligibilityError, FieldProblem, ValidationError
 from .models import Application
 from .policies import LAZADA_CROSS_BORDER
@@ -155,6 +156,9 @@ def _application(item: object) -> Application:
     if isinstance(item, Mapping):
         if not isinstance(item, dict) and (problems := structure_problems(item)):
             raise _RecordError(str(ValidationError(problems)), tuple(problems), item.get("id"))
+        hint = store_document_hint(item)
+        if hint is not None:
+            raise _RecordError(hint)
         try:
             return Application.from_dict(item)
         except ValidationError as e:
@@ -283,6 +287,8 @@ def decide_lines(
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     start: int = 1,
     detail: str = "full",
+    platforms: PlatformCatalog | None = None,
+    categories: CategoryTaxonomy | None = None,
 ) -> Iterator[Line]:
     """
     Decide JSON Lines; yield ``(line, output line, verdict, reason codes, error)`` in order.
@@ -295,7 +301,16 @@ def decide_lines(
     if detail not in DETAILS:
         msg = f"detail must be one of {', '.join(DETAILS)}, got {detail!r}"
         raise ValueError(msg)
-    job = Job.of(as_of, policy, rates=rates, registry=registry, lines=True, detail=detail)
+    job = Job.of(
+        as_of,
+        policy,
+        rates=rates,
+        registry=registry,
+        platforms=platforms,
+        categories=categories,
+        lines=True,
+        detail=detail,
+    )
     return stream(lines, job, check_run(workers, chunk_size, start), chunk_size, start)
 
 

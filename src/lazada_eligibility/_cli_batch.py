@@ -28,8 +28,10 @@ from .cli import (
     EXIT_PIPE,
     EXIT_USAGE,
     CliError,
+    add_catalog_options,
     file_name,
     parse_as_of,
+    read_catalogs,
     read_policy,
     read_rates,
 )
@@ -84,6 +86,7 @@ def register(commands: Any) -> None:  # noqa: ANN401 -- argparse's private subpa
     p.add_argument("--as-of", help="the decision date, YYYY-MM-DD (default: today)")
     p.add_argument("--policy", help="a policy document (TOML or JSON); default: the built-in")
     p.add_argument("--rates", help="exchange rates, a CSV file: currency,month,rate_to_usd")
+    add_catalog_options(p)
     p.add_argument(
         "--registry",
         type=file_name,
@@ -134,9 +137,16 @@ def _workers(text: str) -> int | None:
 
 def _batch(args: argparse.Namespace, out: TextIO) -> int:
     as_of = parse_as_of(args.as_of)
-    policy = read_policy(args.policy)
+    platforms, categories = read_catalogs(args)
+    policy = read_policy(args.policy, categories)
     rates = read_rates(args.rates)
     to_stdout = args.output in (None, "-")
+    if args.resume and (platforms is not None or categories is not None):
+        raise CliError(
+            "--resume cannot yet be combined with --categories or --platforms: the run's "
+            "settings do not record them, so the run could not be checked to be the same",
+            EXIT_USAGE,
+        )
     if args.resume and to_stdout:
         raise CliError("--resume needs an output file (-o DECISIONS.jsonl)", EXIT_USAGE)
     if args.resume and args.applications == "-":
@@ -180,6 +190,8 @@ def _batch(args: argparse.Namespace, out: TextIO) -> int:
             registry=registry,
             start=skip + 1,
             detail=args.detail,
+            platforms=platforms,
+            categories=categories,
         )
         return run.drive(results)
 

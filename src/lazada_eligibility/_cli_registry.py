@@ -26,9 +26,11 @@ from .cli import (
     EXIT_USAGE,
     VERDICT_EXIT,
     CliError,
+    add_catalog_options,
     file_name,
     parse_as_of,
     read_application,
+    read_catalogs,
     read_policy,
     read_rates,
     terminal_text,
@@ -102,12 +104,19 @@ def _write_claims(out: TextIO, claims: Sequence[Claim], fmt: str, empty: str) ->
 def _claim(args: argparse.Namespace, out: TextIO) -> int:
     application = read_application(args.application)
     as_of = parse_as_of(args.as_of)
-    policy = read_policy(args.policy)
+    platforms, categories = read_catalogs(args)
+    policy = read_policy(args.policy, categories)
     rates = read_rates(args.rates)
     with _registry(args.db, must_exist=False) as registry:
         try:
             decision = evaluate_and_claim(
-                application, as_of=as_of, registry=registry, policy=policy, rates=rates
+                application,
+                as_of=as_of,
+                registry=registry,
+                policy=policy,
+                rates=rates,
+                platforms=platforms,
+                categories=categories,
             )
         except EligibilityError as e:
             if isinstance(e, RegistryError):
@@ -209,6 +218,7 @@ def register(commands: Any) -> None:  # noqa: ANN401 -- argparse's private subpa
     p.add_argument("--as-of", help="the decision date, YYYY-MM-DD (default: today)")
     p.add_argument("--policy", help="a policy document (TOML or JSON); default: the built-in")
     p.add_argument("--rates", help="exchange rates, a CSV file: currency,month,rate_to_usd")
+    add_catalog_options(p)
     p.add_argument("--locale", default="en", help="language of the text output (default: en)")
 
     p = add(

@@ -11,7 +11,16 @@ import argparse
 import json
 from typing import Any, TextIO
 
-from .cli import about, parse_as_of, read_application, read_policy, read_rates, terminal_text
+from .cli import (
+    about,
+    add_catalog_options,
+    parse_as_of,
+    read_application,
+    read_catalogs,
+    read_policy,
+    read_rates,
+    terminal_text,
+)
 from .explain import render_earliest
 from .planning import earliest_plan
 
@@ -20,9 +29,18 @@ __all__ = ["register"]
 
 def _when(args: argparse.Namespace, out: TextIO) -> int:
     application = read_application(args.application)
-    as_of, policy, rates = parse_as_of(args.as_of), read_policy(args.policy), read_rates(args.rates)
+    platforms, categories = read_catalogs(args)
+    as_of, rates = parse_as_of(args.as_of), read_rates(args.rates)
+    policy = read_policy(args.policy, categories)
     with about(args.application):
-        plan = earliest_plan(application, as_of=as_of, policy=policy, rates=rates)
+        plan = earliest_plan(
+            application,
+            as_of=as_of,
+            policy=policy,
+            rates=rates,
+            platforms=platforms,
+            categories=categories,
+        )
     if args.format == "json":
         out.write(json.dumps(plan.to_dict(), sort_keys=True, indent=2, ensure_ascii=False) + "\n")
     else:
@@ -46,6 +64,7 @@ def register(commands: Any) -> None:  # noqa: ANN401 -- argparse's private subpa
     p.add_argument("--as-of", help="the day to plan from, YYYY-MM-DD (default: today)")
     p.add_argument("--policy", help="a policy document (TOML or JSON); default: the built-in")
     p.add_argument("--rates", help="exchange rates, a CSV file: currency,month,rate_to_usd")
+    add_catalog_options(p)
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--locale", default="en", help="language of the text output (default: en)")
     p.set_defaults(run=_when)

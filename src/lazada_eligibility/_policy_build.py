@@ -31,10 +31,26 @@ from .rules._custom import encode_param
 
 __all__ = ["DECIMAL", "PARAM_NAME", "build_policy", "check_defaults"]
 
-TOP_KEYS: Final = ("id", "version", "title", "source", "params", "rule")
+TOP_KEYS: Final = ("id", "version", "title", "source", "params", "categories", "rule")
 PARAM_NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 DECIMAL: Final = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _BAD: Final[Any] = object()
+
+
+class _Members(tuple[str, ...]):
+    """
+    The members a group of the document stands for, where a category was written.
+    """
+
+    __slots__ = ()
+
+
+def _flatten(items: list[Any]) -> tuple[Any, ...]:
+    if not any(isinstance(v, _Members) for v in items):
+        return tuple(items)
+    # A group of the document stands for its members, in the order written.
+    flat = [m for v in items for m in (v if isinstance(v, _Members) else (v,))]
+    return tuple(dict.fromkeys(flat))
 
 
 def _ref(value: object) -> str | None:
@@ -60,6 +76,7 @@ class _Builder:
         self.overrides = overrides
         self.categories = categories
         self.used: set[str] = set()
+        self.groups: dict[str, tuple[str, ...]] = {}
 
     def problem(self, path: str, message: str) -> Any:  # noqa: ANN401 -- always _BAD
         self.problems.append(FieldProblem(path, message))
@@ -93,11 +110,71 @@ class _Builder:
             args = {"rules": self.value(kind.params[0][1], value, where)}
         elif kind.shape == "rule":
             args = {"rule": self.node(value, where)}
+        elif kind.shape == "cases":
+            args = self.cases(kind, value, where)
         else:
             args = self.params(kind, value, where)
         if args is _BAD or any(v is _BAD for v in args.values()):
             return _BAD
         return self.build(kind, args, where)
+
+    def cases(self, kind: RuleKind, raw: object, path: str) -> Any:  # noqa: ANN401, C901 -- a dict or _BAD; every problem of a case
+        # { cases = [{ KEYS = [...], rule = {...} }, ...], otherwise = {...} }
+        keys, param = kind.params[0]
+        if not isinstance(raw, Mapping):
+            return self.problem(
+                path, f"expected {{ cases = [...], otherwise = {{...}} }}, got {show(raw)}"
+            )
+        for key in raw:
+            if key not in {"cases", "otherwise"}:
+                self.problem(
+                    join(path, str(key)),
+                    f"unexpected key; {kind.name} takes 'cases' and 'otherwise'",
+                )
+        found: list[Any] = []
+        listed = raw.get("cases")
+        if not isinstance(listed, list | tuple) or not listed:
+            got = "nothing" if listed is None else show(listed)
+            found.append(
+                self.problem(
+                    join(path, "cases"), f"expected a list of at least one case, got {got}"
+                )
+            )
+            listed = ()
+        for i, case in enumerate(listed):
+            where = f"{join(path, 'cases')}[{i}]"
+            if not isinstance(case, Mapping):
+                found.append(
+                    self.problem(
+                        where, f"expected {{ {keys} = [...], rule = {{...}} }}, got {show(case)}"
+                    )
+                )
+                continue
+            for key in case:
+                if key not in {keys, "rule"}:
+                    self.problem(
+                        join(where, str(key)), f"unexpected key; a case has {keys!r} and 'rule'"
+                    )
+            got_keys = (
+                self.value(param, case[keys], join(where, keys))
+                if keys in case
+                else self.problem(join(where, keys), "required")
+            )
+            rule = (
+                self.node(case["rule"], join(where, "rule"))
+                if "rule" in case
+                else self.problem(join(where, "rule"), "required")
+            )
+            found.append(_BAD if _BAD in (got_keys, rule) else (got_keys, rule))
+        if "otherwise" in raw:
+            otherwise = self.node(raw["otherwise"], join(path, "otherwise"))
+        else:
+            otherwise = self.problem(
+                join(path, "otherwise"), "required: the rule when no case applies"
+            )
+        if any(c is _BAD for c in found) or otherwise is _BAD:
+            return _BAD
+        return {"cases": tuple(found), "otherwise": otherwise}
 
     def params(self, kind: RuleKind, raw: object, path: str) -> Any:  # noqa: ANN401 -- a dict or _BAD
         if not isinstance(raw, Mapping):
@@ -160,7 +237,7 @@ class _Builder:
                 items.append(self.deref(param, item, where, many=False))
             else:
                 items.append(self.scalar(param, item, where, note))
-        return _BAD if any(v is _BAD for v in items) else tuple(items)
+        return _BAD if any(v is _BAD for v in items) else _flatten(items)
 
     def deref(self, param: RuleParam, raw: object, path: str, *, many: bool) -> Any:  # noqa: ANN401 -- parsed or _BAD
         name = _ref(raw)
@@ -227,6 +304,15 @@ class _Builder:
                 return self.fail(path, note, f"expected one of {choices}, got {raw!r}")
             return raw
         convert: Any = {"currency": known_currency, "month": Month.parse}.get(kind, self.category)
+        if kind == "category" and raw in self.groups:
+            if not param.many:
+                return self.fail(
+                    path,
+                    note,
+                    f"{raw!r} is a group of the document, which stands for several categories; "
+                    "it can be used only in a list of categories",
+                )
+            return _Members(self.groups[raw])
         try:
             return convert(raw)
         except ValidationError as e:
@@ -324,6 +410,8 @@ def _build(doc: Mapping[str, Any], builder: _Builder) -> tuple[Any, dict[str, st
         key: _text(doc, key, builder, required=key in {"id", "version"})
         for key in ("id", "version", "title", "source")
     }
+    if "categories" in doc:
+        _groups(doc["categories"], builder)
     if "rule" in doc:
         rule = builder.node(doc["rule"], "rule")
     else:
@@ -336,6 +424,40 @@ def _build(doc: Mapping[str, Any], builder: _Builder) -> tuple[Any, dict[str, st
             "rule", f"a policy needs an application rule, but {rule} is {rule.level.article} rule"
         )
     return rule, texts
+
+
+def _groups(raw: object, builder: _Builder) -> None:
+    """
+    Read ``[categories.groups]``: names for lists of categories, used wherever a category is.
+    """
+    if not isinstance(raw, Mapping):
+        builder.problem(
+            "categories", f"expected a table such as [categories.groups], got {show(raw)}"
+        )
+        return
+    for key in raw:
+        if key != "groups":
+            builder.problem(join("categories", str(key)), "unexpected key; categories has groups")
+    groups = raw.get("groups", {})
+    if not isinstance(groups, Mapping):
+        builder.problem("categories.groups", f"expected a table of groups, got {show(groups)}")
+        return
+    taxonomy = builder.categories
+    member = RuleParam("category", many=True, min_items=1)
+    for name, members in groups.items():
+        where = join("categories.groups", str(name))
+        if not isinstance(name, str) or not PARAM_NAME.fullmatch(name):
+            builder.problem(where, "a group's name is letters, digits, '_' and '-'")
+            continue
+        if name in taxonomy or taxonomy.is_group(name):
+            what = "group" if taxonomy.is_group(name) else "category"
+            builder.problem(
+                where, f"{name!r} is already a {what} of the taxonomy; choose another name"
+            )
+            continue
+        found = builder.value(member, members, where)
+        if found is not _BAD:
+            builder.groups[name] = found
 
 
 def _overrides(

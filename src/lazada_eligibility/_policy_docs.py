@@ -69,6 +69,23 @@ def _value_schema(kind: RuleKind) -> dict[str, Any]:
         return _param_schema(kind.params[0][1])
     if kind.shape == "rule":
         return {"$ref": "#/$defs/rule"}
+    if kind.shape == "cases":
+        keys, param = kind.params[0]
+        case = {
+            "type": "object",
+            "additionalProperties": False,
+            "required": [keys, "rule"],
+            "properties": {keys: _param_schema(param), "rule": {"$ref": "#/$defs/rule"}},
+        }
+        return {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["cases", "otherwise"],
+            "properties": {
+                "cases": {"type": "array", "minItems": 1, "items": case},
+                "otherwise": {"$ref": "#/$defs/rule"},
+            },
+        }
     return {
         "type": "object",
         "additionalProperties": False,
@@ -143,6 +160,23 @@ def schema(names: Iterable[str]) -> dict[str, Any]:
                     "type": ["string", "integer", "boolean", "array", "object"]
                 },
             },
+            "categories": {
+                "description": "Names for lists of categories, usable wherever a list of "
+                "categories is: [categories.groups] fashion = [...].",
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "groups": {
+                        "type": "object",
+                        "propertyNames": {"pattern": f"^{PARAM_NAME.pattern}$"},
+                        "additionalProperties": {
+                            "type": "array",
+                            "minItems": 1,
+                            "items": {"type": "string", "minLength": 1},
+                        },
+                    }
+                },
+            },
             "rule": {"$ref": "#/$defs/rule"},
         },
         "$defs": defs,
@@ -197,6 +231,15 @@ def reference(names: Iterable[str]) -> str:
             out += [f"Value: a list of rules, as in ``{{ {name} = [ ... ] }}``.", ""]
         elif kind.shape == "rule":
             out += [f"Value: one rule, as in ``{{ {name} = {{ ... }} }}``.", ""]
+        elif kind.shape == "cases":
+            keys, param = kind.params[0]
+            value = f"``{{ cases = [{{ {keys} = [...], rule = {{ ... }} }}, ...], otherwise = {{ ... }} }}``"
+            out += [
+                f"Value: {value}; the first case that applies decides.",
+                "",
+                f"- ``{keys}`` ({_describe(param)}).{' ' + param.doc if param.doc else ''}",
+                "",
+            ]
         elif kind.params:
             out += ["Parameters:", ""]
             for key, param in kind.params:

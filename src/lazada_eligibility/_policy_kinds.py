@@ -37,6 +37,7 @@ from .rules import (
     platform_kind,
     prohibited_categories,
 )
+from .rules._branching import by_applied_category, by_market
 from .rules._quantifiers import MAX_WINDOW
 
 __all__ = ["KINDS", "PARAM_TYPES", "REQUIRED", "RuleKind", "RuleParam", "register"]
@@ -131,7 +132,9 @@ class RuleKind:
 
     ``shape`` is ``"params"`` (the node's value is a table of parameters),
     ``"rule"`` (the value is one rule node, as in ``not`` and the store
-    quantifiers) or ``"rules"`` (a list of rule nodes, as in ``all``).
+    quantifiers), ``"rules"`` (a list of rule nodes, as in ``all``) or
+    ``"cases"`` (``{ cases = [{ KEYS = [...], rule = {...} }, ...], otherwise
+    = {...} }``, as in ``by_market``; the one parameter names KEYS and their type).
     """
 
     name: str
@@ -439,6 +442,61 @@ _builtin(
         "owner.unknown": "review: the store names no owner",
     },
     factory="owner_is",
+)
+
+_builtin(
+    "by_applied_category",
+    by_applied_category,
+    {
+        "categories": RuleParam(
+            "category",
+            many=True,
+            min_items=1,
+            doc="Category ids or groups (of the taxonomy or of the document's "
+            "[categories.groups]); the case applies to a category applied for that is one of "
+            "them, below one, or within one of the groups.",
+        )
+    },
+    shape="cases",
+    summary=(
+        "The rule of the first case whose categories take in the category applied for; "
+        "otherwise the 'otherwise' rule. Only that branch is evaluated and explained."
+    ),
+    subject="that of its rules, which must all be about the same subject",
+    codes={
+        "by_applied_category.pass": "pass: the branch that applies passes "
+        "(facts: applied, case, categories)",
+        "by_applied_category.review": "review: the branch that applies reviews",
+        "by_applied_category.fail": "fail: the branch that applies fails",
+        "category.unknown": "review: the taxonomy does not know the category applied for",
+    },
+    factory="by_applied_category",
+)
+_builtin(
+    "by_market",
+    by_market,
+    {
+        "markets": RuleParam(
+            "str",
+            many=True,
+            min_items=1,
+            choices=("ID", "MY", "PH", "SG", "TH", "VN"),
+            doc="Markets: ID, MY, PH, SG, TH, VN. An application with no market takes 'otherwise'.",
+        )
+    },
+    shape="cases",
+    summary=(
+        "The rule of the first case whose markets include the application's market; "
+        "otherwise (also with no market) the 'otherwise' rule. Only that branch is evaluated "
+        "and explained."
+    ),
+    subject="that of its rules, which must all be about the same subject",
+    codes={
+        "by_market.pass": "pass: the branch that applies passes (facts: market, case, markets)",
+        "by_market.review": "review: the branch that applies reviews",
+        "by_market.fail": "fail: the branch that applies fails",
+    },
+    factory="by_market",
 )
 
 BUILTIN_KINDS: Final = tuple(KINDS)

@@ -28,6 +28,7 @@ from typing import IO, Any, NoReturn, TextIO
 
 from . import _reading
 from ._terminal import one_line, safe_text
+from .assemble import store_document_hint
 from .engine import evaluate
 from .exceptions import EligibilityError, ValidationError
 from .models import Application
@@ -112,6 +113,9 @@ def read_application(path: str) -> Application:
     Read an application from a JSON file in the :meth:`Application.to_dict` form.
     """
     data = read_json(path)
+    hint = store_document_hint(data)
+    if hint is not None:
+        raise CliError(f"{path}: {hint}")
     try:
         return Application.from_dict(data)
     except EligibilityError as e:
@@ -169,9 +173,52 @@ def read_rates(path: str | None) -> RateTable | None:
         raise CliError(str(e)) from None
 
 
-def read_policy(path: str | None) -> Any:  # noqa: ANN401 -- a Policy or None
+def add_catalog_options(p: argparse.ArgumentParser) -> None:
     """
-    Read ``--policy`` (a TOML or JSON policy document), if given.
+    Add ``--categories FILE`` and ``--platforms FILE`` to a command that decides.
+    """
+    p.add_argument(
+        "--categories",
+        type=file_name,
+        metavar="FILE",
+        help="a category taxonomy (JSON, as CategoryTaxonomy.from_file reads); default: "
+        "the built-in",
+    )
+    p.add_argument(
+        "--platforms",
+        type=file_name,
+        metavar="FILE",
+        help="a platform catalog (JSON, as PlatformCatalog.from_file reads); default: the built-in",
+    )
+
+
+def read_catalogs(args: argparse.Namespace) -> tuple[Any, Any]:
+    """
+    Read ``--platforms`` and ``--categories``: ``(PlatformCatalog or None, CategoryTaxonomy or None)``.
+    """
+    from .categories import CategoryTaxonomy  # noqa: PLC0415 -- only with the options
+    from .platforms import PlatformCatalog  # noqa: PLC0415 -- likewise
+
+    found: list[Any] = []
+    for path, load in ((args.platforms, PlatformCatalog.from_file),
+                       (args.categories, CategoryTaxonomy.from_file)):  # fmt: skip
+        if path is None:
+            found.append(None)
+            continue
+        if not Path(path).is_file():
+            raise CliError(f"{path}: no such file", EXIT_NOINPUT)
+        try:
+            found.append(load(path))
+        except OSError as e:
+            raise CliError(f"{path}: cannot read: {e.strerror or e}", EXIT_NOINPUT) from None
+        except (EligibilityError, UnicodeDecodeError) as e:
+            raise CliError(f"{path}: {e}") from None
+    return found[0], found[1]
+
+
+def read_policy(path: str | None, categories: Any = None) -> Any:  # noqa: ANN401 -- a Policy or None; a CategoryTaxonomy
+    """
+    Read ``--policy`` (a TOML or JSON policy document), if given, against *categories*.
     """
     if path is None:
         return None
@@ -180,7 +227,7 @@ def read_policy(path: str | None) -> Any:  # noqa: ANN401 -- a Policy or None
     if not Path(path).is_file():
         raise CliError(f"{path}: no such policy file", EXIT_NOINPUT)
     try:
-        return load_policy(Path(path))
+        return load_policy(Path(path), categories=categories)
     except OSError as e:
         raise CliError(f"{path}: cannot read: {e.strerror or e}", EXIT_NOINPUT) from None
     except EligibilityError as e:
@@ -207,20 +254,24 @@ def about(path: str) -> Iterator[None]:
 def _check(args: argparse.Namespace, out: TextIO) -> int:
     application = read_application(args.application)
     as_of = parse_as_of(args.as_of)
-    policy = read_policy(args.policy)
+    platforms, categories = read_catalogs(args)
+    policy = read_policy(args.policy, categories)
     rates = read_rates(args.rates)
+    catalogs = {"platforms": platforms, "categories": categories}
     registry = None
     if args.registry is not None:
         from ._cli_registry import open_read_only  # noqa: PLC0415 -- _cli_registry imports this module
 
         registry = open_read_only(args.registry)
     with about(args.application):
-        decision = evaluate(application, as_of=as_of, policy=policy, rates=rates, registry=registry)
+        decision = evaluate(
+            application, as_of=as_of, policy=policy, rates=rates, registry=registry, **catalogs
+        )
         plan = None
         if args.explain:
             from .planning import earliest_plan  # noqa: PLC0415 -- only --explain plans ahead
 
-            plan = earliest_plan(application, as_of=as_of, policy=policy, rates=rates)
+            plan = earliest_plan(application, as_of=as_of, policy=policy, rates=rates, **catalogs)
         text = _render(decision, plan, application, args)
     out.write(text)
     return VERDICT_EXIT[decision.verdict]
@@ -284,6 +335,7 @@ def _register_check(commands: Any) -> None:  # noqa: ANN401 -- argparse's privat
         help="explain in full: the checks that passed, what to do, and the earliest date "
         "to apply (with --format json, adds an 'earliest' key)",
     )
+    add_catalog_options(p)
     p.set_defaults(run=_check)
 
 
@@ -317,11 +369,18 @@ def _register_batch(commands: Any) -> None:  # noqa: ANN401 -- argparse's privat
     register(commands)
 
 
+def _register_application(commands: Any) -> None:  # noqa: ANN401 -- argparse's private subparsers type
+    from ._cli_application import register  # noqa: PLC0415 -- _cli_application imports this module
+
+    register(commands)
+
+
 REGISTRARS: list[Callable[[Any], None]] = [
     _register_check,
     _register_when,
     _register_batch,
     _register_import,
+    _register_application,
     _register_policy,
     _register_registry,
 ]

@@ -86,7 +86,7 @@ _EARLIEST_STORES: Final = {
 def _template(outcome: Outcome) -> str:
     code = outcome.code
     if code == "category.unknown":
-        if outcome.rule == "prohibited_categories":
+        if outcome.rule in {"prohibited_categories", "by_applied_category"}:
             return _VARIANTS["category.unknown/applied"]
         if outcome.facts.get("category") is None:
             return _VARIANTS["category.unknown/none"]

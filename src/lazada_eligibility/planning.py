@@ -41,12 +41,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
+from .categories import LAZADA_CATEGORIES
 from .models import Application, MonthlyTurnover, Store
 from .money import Money
 from .periods import Month, review_window
 from .policies import LAZADA_CROSS_BORDER
 from .policy import as_date
 from .rules import Rule, Verdict
+from .rules._branching import Branching
 from .rules._leaves import MinTurnover
 from .rules._quantifiers import EachMonth
 
@@ -135,18 +137,33 @@ def __getattr__(name: str) -> Any:  # noqa: ANN401 -- the deprecated names' valu
     raise AttributeError(msg)
 
 
-def _rules(rule: Rule[Any]) -> Iterator[Rule[Any]]:
+def _rules(
+    rule: Rule[Any], application: Application | None, categories: CategoryTaxonomy | None
+) -> Iterator[Rule[Any]]:
     yield rule
-    for child in rule.children():
-        yield from _rules(child)
+    if application is not None and isinstance(rule, Branching):
+        # Only the branch that decides the application: its months and minimum.
+        taken = rule.branch(application, LAZADA_CATEGORIES if categories is None else categories)
+        children: tuple[Rule[Any], ...] = () if taken is None else (taken,)
+    else:
+        children = rule.children()
+    for child in children:
+        yield from _rules(child, application, categories)
 
 
-def assumed_minimum(rule: Rule[Any]) -> Money | None:
+def assumed_minimum(
+    rule: Rule[Any],
+    application: Application | None = None,
+    categories: CategoryTaxonomy | None = None,
+) -> Money | None:
     """
     Return the turnover assumed for months that have not ended, under *rule*.
 
     The largest ``min_turnover`` minimum in the currency of the first one
-    found, depth first; ``None`` when the tree has none.
+    found, depth first; ``None`` when the tree has none. Given the
+    *application*, a branching rule contributes only the branch that
+    decides it (the taxonomy *categories*, by default the shipped one, says
+    which).
 
     Example:
         >>> from lazada_eligibility import LAZADA_CROSS_BORDER
@@ -156,15 +173,19 @@ def assumed_minimum(rule: Rule[Any]) -> Money | None:
 
     .. versionadded:: 0.1.0
     """
-    minimums = [r.minimum for r in _rules(rule) if isinstance(r, MinTurnover)]
+    found = _rules(rule, application, categories)
+    minimums = [r.minimum for r in found if isinstance(r, MinTurnover)]
     if not minimums:
         return None
     currency = minimums[0].currency
     return max(m for m in minimums if m.currency == currency)
 
 
-def _windows(rule: Rule[Any]) -> set[tuple[int, int]]:
-    return {(r.window, r.lag_days) for r in _rules(rule) if isinstance(r, EachMonth)}
+def _windows(
+    rule: Rule[Any], application: Application, categories: CategoryTaxonomy | None
+) -> set[tuple[int, int]]:
+    found = _rules(rule, application, categories)
+    return {(r.window, r.lag_days) for r in found if isinstance(r, EachMonth)}
 
 
 def assumed(
@@ -300,8 +321,8 @@ def earliest_plan(
     prepared = policy.prepare(
         platforms=platforms, categories=categories, rates=rates, registry=registry
     )
-    minimum = assumed_minimum(policy.rule)
-    windows = _windows(policy.rule)
+    minimum = assumed_minimum(policy.rule, application, categories)
+    windows = _windows(policy.rule, application, categories)
     for day in _candidates(as_of, windows):
         candidate = assumed(application, as_of=as_of, on=day, minimum=minimum)
         if prepared.check(candidate, as_of=day) is not Verdict.PASS:

@@ -42,6 +42,8 @@ from .rules import (
     all_of,
     any_of,
     any_store,
+    by_applied_category,
+    by_market,
     category_matches,
     combined_stores,
     each_month,
@@ -56,6 +58,7 @@ from .rules import (
 
 __all__ = [
     "AS_OF",
+    "BRANCH_CATEGORIES",
     "CATEGORIES",
     "CURRENCIES",
     "PLATFORMS",
@@ -64,6 +67,7 @@ __all__ = [
     "application_rules",
     "applications",
     "boundary_amounts",
+    "branching_rules",
     "category_ids",
     "decimals",
     "make_application",
@@ -317,6 +321,29 @@ def store_leaves() -> st.SearchStrategy[Rule[Any]]:
     )
 
 
+BRANCH_CATEGORIES = ("mobiles", "3c-digital", "electronic-devices", "health-beauty", "home-living")
+"""The category keys :func:`branching_rules` draws: ids at several depths, and a group."""
+
+
+def branching_rules(inner: st.SearchStrategy[Rule[Any]]) -> st.SearchStrategy[Rule[Any]]:
+    """
+    ``by_applied_category`` and ``by_market`` rules over rules drawn from *inner*.
+
+    *inner* must draw rules about one subject, as branches must be.
+
+    .. versionadded:: 0.2.0
+    """
+
+    def cases(keys: st.SearchStrategy[str]) -> st.SearchStrategy[list[tuple[list[str], Rule[Any]]]]:
+        case = st.tuples(st.lists(keys, min_size=1, max_size=2), inner)
+        return st.lists(case, min_size=1, max_size=3)
+
+    return st.one_of(
+        st.builds(by_applied_category, cases(st.sampled_from(BRANCH_CATEGORIES)), inner),
+        st.builds(by_market, cases(st.sampled_from(("MY", "SG", "TH", "ID", "PH", "VN"))), inner),
+    )
+
+
 def _trees(
     leaves: st.SearchStrategy[Rule[Any]], max_leaves: int = 6
 ) -> st.SearchStrategy[Rule[Any]]:
@@ -326,6 +353,7 @@ def _trees(
             st.lists(inner, min_size=2, max_size=3).map(lambda rs: all_of(*rs)),
             st.lists(inner, min_size=2, max_size=3).map(lambda rs: any_of(*rs)),
             inner.map(not_),
+            branching_rules(inner),
         ),
         max_leaves=max_leaves,
     )

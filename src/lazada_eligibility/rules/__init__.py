@@ -9,6 +9,7 @@ a :class:`~lazada_eligibility.Policy` to evaluate it.
 
 from __future__ import annotations
 
+from ._branching import by_applied_category, by_market
 from ._core import Context, Level, Outcome, Rule, StoreMonth, Verdict, all_of, any_of, not_
 from ._custom import CustomRule, leaf_rule
 from ._leaves import (
@@ -34,6 +35,8 @@ __all__ = [
     "all_of",
     "any_of",
     "any_store",
+    "by_applied_category",
+    "by_market",
     "category_matches",
     "combined_stores",
     "each_month",

@@ -18,12 +18,13 @@ import attrs
 
 from .. import _arith
 from ..money import RateTable
+from ._branching import Branching, ByAppliedCategory, ByMarket
 from ._codegen import _MAX_INDENT, _UNROLL, Generator, _Scope, _Writer
 from ._core import AllOf, AnyOf, Level, Not, Rule
 from ._leaves import CategoryMatches, EvidenceNotReused, MinTurnover, PlatformKindRule
 from ._quantifiers import AnyStore, EachMonth, EveryStore
 
-__all__ = ["all_usable", "check", "constant"]
+__all__ = ["all_usable", "branch_index", "check", "constant"]
 
 _ZERO: Final = Decimal(0)
 
@@ -388,6 +389,34 @@ def _min_turnover(gen: Generator, w: _Writer, rule: MinTurnover, scope: _Scope) 
     return v
 
 
+def branch_index(gen: Generator, w: _Writer, rule: Branching, scope: _Scope) -> str:
+    """
+    Emit the index of the branch that decides this application; return its variable.
+    """
+    choose = gen.const(rule.chooser(gen.env), "_br")
+    field = "category" if isinstance(rule, ByAppliedCategory) else "market"
+    b = gen.name("b")
+    w.emit(scope.indent, f"{b} = {choose}(app.{field})")
+    return b
+
+
+def _branching(gen: Generator, w: _Writer, rule: Branching, scope: _Scope) -> str:
+    # Only the branch that applies runs: an if/elif chain on its index.
+    b, v, i = branch_index(gen, w, rule, scope), gen.name("v"), scope.indent
+    branches = [r for _, r in rule.cases]
+    for k, r in enumerate(branches):
+        w.emit(i, f"{'if' if k == 0 else 'elif'} {b} == {k}:")
+        e = check(gen, w, r, scope.at(i + 1))
+        w.emit(i + 1, f"{v} = {e}")
+    if isinstance(rule, ByAppliedCategory):  # a market needs no taxonomy: never unknown
+        w.emit(i, f"elif {b} < 0:")
+        w.emit(i + 1, f"{v} = 1")
+    w.emit(i, "else:")
+    e = check(gen, w, rule.otherwise, scope.at(i + 1))
+    w.emit(i + 1, f"{v} = {e}")
+    return v
+
+
 Template = Callable[[Generator, _Writer, Any, _Scope], str]
 
 _TEMPLATES: Final[dict[type, Template]] = {
@@ -400,4 +429,6 @@ _TEMPLATES: Final[dict[type, Template]] = {
     PlatformKindRule: _platform_kind,
     CategoryMatches: _category,
     MinTurnover: _min_turnover,
+    ByAppliedCategory: _branching,
+    ByMarket: _branching,
 }

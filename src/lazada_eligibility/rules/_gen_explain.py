@@ -14,9 +14,10 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from .. import _arith
+from ._branching import Branching, ByAppliedCategory, ByMarket
 from ._codegen import _MAX_INDENT, _UNROLL, Generator, _Scope, _Writer, mismatch_categories
 from ._core import AllOf, AnyOf, Level, Not, Rule
-from ._gen_check import Tally, all_usable, constant, tally, window_tally
+from ._gen_check import Tally, all_usable, branch_index, constant, tally, window_tally
 from ._leaves import CategoryMatches, EvidenceNotReused, MinTurnover, PlatformKindRule, rate_text
 from ._quantifiers import AnyStore, EachMonth, EveryStore
 
@@ -280,6 +281,35 @@ def _evidence(gen: Generator, w: _Writer, rule: EvidenceNotReused, scope: _Scope
     return o, "2"
 
 
+def _branching(gen: Generator, w: _Writer, rule: Branching, scope: _Scope) -> Result:
+    # Only the branch that applies is explained; its outcome is the one child.
+    b, o, v, i = branch_index(gen, w, rule, scope), gen.name("o"), gen.name("v"), scope.indent
+    facts, kind, codes = gen.const(rule.facts, "_bf"), rule.kind, gen.codes(rule.kind)
+    branches = [r for _, r in rule.cases]
+    for k, r in enumerate(branches):
+        w.emit(i, f"{'if' if k == 0 else 'elif'} {b} == {k}:")
+        _branch_outcome(gen, w, r, scope.at(i + 1), (o, v, b, facts, kind, codes))
+    if isinstance(rule, ByAppliedCategory):  # a market needs no taxonomy: never unknown
+        w.emit(i, f"elif {b} < 0:")
+        w.emit(i + 1, f"{v} = 1")
+        asub = _app_subject(w)
+        unknown = f"_O('{kind}', _VS[1], 'category.unknown', {asub}, {facts}(app, {b}), ())"
+        w.emit(i + 1, f"{o} = {unknown}")
+    w.emit(i, "else:")
+    _branch_outcome(gen, w, rule.otherwise, scope.at(i + 1), (o, v, b, facts, kind, codes))
+    return o, v
+
+
+def _branch_outcome(
+    gen: Generator, w: _Writer, rule: Rule[Any], scope: _Scope, names: tuple[str, ...]
+) -> None:
+    o, v, b, facts, kind, codes = names
+    co, cv = explain(gen, w, rule, scope)
+    w.emit(scope.indent, f"{v} = {cv}")
+    made = f"_O('{kind}', _VS[{v}], {codes}[{v}], {co}.subject, {facts}(app, {b}), ({co},))"
+    w.emit(scope.indent, f"{o} = {made}")
+
+
 Template = Callable[[Generator, _Writer, Any, _Scope], Result]
 
 _TEMPLATES: Final[dict[type, Template]] = {
@@ -293,4 +323,6 @@ _TEMPLATES: Final[dict[type, Template]] = {
     CategoryMatches: _category,
     MinTurnover: _min_turnover,
     EvidenceNotReused: _evidence,
+    ByAppliedCategory: _branching,
+    ByMarket: _branching,
 }
