@@ -17,7 +17,7 @@ LAYERS: Final = (
     ("exceptions", "_version", "_toml_writer", "limits", "_reading", "_terminal"),
     ("_arith", "money", "periods", "subjects", "typing"),
     ("platforms", "categories", "identity"),
-    ("models", "_l10n", "_known"),
+    ("models", "_l10n", "_known", "assemble"),
     ("rules", "codes"),
     ("registry", "_sqlite_registry", "_postgres_registry"),
     ("decision", "_decision_schema"),
@@ -27,7 +27,7 @@ LAYERS: Final = (
     ("explain",),
     ("importers",),
     ("batch", "_batch_io", "_batch_workers", "_batch_run", "_batch_summary", "spark"),
-    ("cli", "_cli_batch", "_cli_policy", "_cli_registry", "_cli_when", "__main__", "testing",
+    ("cli", "_cli_application", "_cli_batch", "_cli_policy", "_cli_registry", "_cli_when", "__main__", "testing",
      "__init__"),
 )  # fmt: skip
 

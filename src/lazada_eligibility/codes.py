@@ -462,6 +462,8 @@ BUILTIN_CODES: Final[tuple[CodeSpec, ...]] = (
             ("every_store", "every_store", {}),
             ("combined_stores", "combined_stores", {"stores": "stores"}),
             ("each_month", "each_month", {"months": "months", "window": "int", "lag_days": "int"}),
+            ("by_applied_category", "by_applied_category", {"applied": "text", "case": "int", "categories": "texts"}),
+            ("by_market", "by_market", {"market": "text", "case": "int", "markets": "texts"}),
         )
         for verdict in ("fail", "review", "pass")
     ),

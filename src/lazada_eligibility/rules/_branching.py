@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 import attrs
 
 from ..exceptions import EligibilityError, PolicyError
+from ..subjects import ApplicationRef
 from ._core import REVIEW, VERDICTS, Compiled, Context, Env, Level, Outcome, Rule
 
 if TYPE_CHECKING:
@@ -32,8 +33,8 @@ UNKNOWN: Final = -1
 _MARKETS: Final = ("ID", "MY", "PH", "SG", "TH", "VN")
 
 
-def _app_subject(app: Application) -> str:
-    return f"application {app.id}" if app.id else f"application of {app.applicant}"
+def _app_subject(app: Application) -> ApplicationRef:
+    return ApplicationRef(app.id, app.applicant)
 
 
 @attrs.frozen(repr=False)
