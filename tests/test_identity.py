@@ -259,6 +259,19 @@ class TestLookAlikes:
         with pytest.raises(ValidationError, match="imitates '1/4'"):
             identity("Etsy", "\u00bc")
 
+    @pytest.mark.parametrize("platform", ["Etsy", "eBay"])
+    def test_normalisation_and_look_alike_must_agree(self, platform):
+        """The long s normalises to 's' but looks like 'f': refused, never either store."""
+        with pytest.raises(
+            ValidationError, match=r"U\+017F .*normalises to 's' but which looks like 'f'"
+        ):
+            identity(platform, "000000\u017f")
+
+    def test_compatibility_forms_that_look_alike_fold(self):
+        """A full-width letter or a ligature normalises to what it looks like: the same store."""
+        assert identity("eBay", "best-shop") == identity("eBay", "\uff22est-Shop")
+        assert identity("eBay", "fish") == identity("eBay", "\ufb01sh")
+
     def test_ascii_is_never_folded(self):
         """0 and O, 1 and l are different characters in ids: never one store."""
         assert identity("Etsy", "shop0") != identity("Etsy", "shopo")

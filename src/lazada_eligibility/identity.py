@@ -198,6 +198,7 @@ def _canonical(
         folded = unicodedata.normalize("NFKC", text).strip()
         if (problem := store_id_problem(folded)) is not None:
             raise _refuse(f"{problem} (after Unicode NFKC normalisation of {text!r})")
+        _refuse_normalising_look_alikes(text)
     if _URL_LIKE.search(folded):
         if not reduce:
             raise _refuse(f"the seller page URL names {folded!r}, which is not a store id")
@@ -227,6 +228,25 @@ def _canonical(
             f"a store id has at most {MAX_STORE_ID_LENGTH}"
         )
     return result
+
+
+def _refuse_normalising_look_alikes(text: str) -> None:
+    # NFKC and the look-alike table can disagree on a character: the long s
+    # (U+017F) normalises to "s" but looks like "f". Folding it either way
+    # would let "\u017foo" pass for "soo" while a reader sees "foo"; so such a
+    # character is refused rather than read as one of the two.
+    for char in text:
+        if char.isascii():
+            continue
+        normal = unicodedata.normalize("NFKC", char)
+        if normal == char:
+            continue
+        looks = skeleton(char, case_sensitive=False)
+        if looks != skeleton(normal, case_sensitive=False):
+            raise _refuse(
+                f"contains {_describe(char)}, which Unicode normalises to {normal!r} "
+                f"but which looks like {looks!r}: give the id as the platform shows it"
+            )
 
 
 def _from_url(text: str, seller_urls: tuple[str, ...]) -> str:
