@@ -7,6 +7,7 @@ that names the field.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from decimal import Decimal
@@ -322,3 +323,39 @@ class TestCommandLine:
         text = out.getvalue()
         assert "turnover US$999.99, US$0.01 short of the minimum of US$1,000.00" in text
         assert "US$0.00" not in text
+
+
+class TestAsOfRange:
+    """Every decision takes as_of within AS_OF_RANGE, the same range as the command line."""
+
+    @staticmethod
+    def deciders():
+        import lazada_eligibility as le
+
+        return {
+            "evaluate": lambda app, day: le.evaluate(app, as_of=day),
+            "check": lambda app, day: le.LAZADA_CROSS_BORDER.check(app, as_of=day),
+            "prepared": lambda app, day: le.LAZADA_CROSS_BORDER.prepare().check(app, as_of=day),
+            "earliest": lambda app, day: le.earliest_eligible(app, as_of=day),
+        }
+
+    @pytest.mark.parametrize("name", ["evaluate", "check", "prepared", "earliest"])
+    def test_the_ends_of_the_range_decide(self, name):
+        """The first and the last day of the range are decided."""
+        from lazada_eligibility.limits import AS_OF_RANGE
+
+        for day in AS_OF_RANGE:
+            self.deciders()[name](Application("A", "mobiles", [store(0)]), day)
+
+    @pytest.mark.parametrize("name", ["evaluate", "check", "prepared", "earliest"])
+    @pytest.mark.parametrize(
+        "day",
+        [dt.date(1, 1, 15), dt.date(1899, 12, 31), dt.date(3000, 1, 1), dt.date(9999, 12, 31)],
+    )
+    def test_a_day_outside_is_refused_naming_as_of(self, name, day):
+        """A day outside the range is a ValidationError naming as_of, never a bare ValueError."""
+        with pytest.raises(ValidationError) as e:
+            self.deciders()[name](Application("A", "mobiles", [store(0)]), day)
+        assert [f"as_of: must be a date from 1900-01-01 to 2999-12-31, got {day}"] == problems(
+            e.value
+        )

@@ -31,6 +31,7 @@ from ._terminal import one_line, safe_text
 from .assemble import store_document_hint
 from .engine import evaluate
 from .exceptions import EligibilityError, ValidationError
+from .limits import AS_OF_RANGE
 from .models import Application
 from .money import RateTable
 from .rules import Verdict
@@ -63,9 +64,6 @@ EXIT_PIPE = 141
 VERDICT_EXIT = {Verdict.PASS: 0, Verdict.FAIL: 1, Verdict.REVIEW: 2}
 PROG = "lazada-eligibility"
 DEBUG_ENV = "LAZADA_ELIGIBILITY_DEBUG"
-# The earliest and latest --as-of: the review window looks back and plans
-# look ahead years from it, which must stay within the calendar Python has.
-AS_OF_RANGE = (dt.date(1900, 1, 1), dt.date(2999, 12, 31))
 _FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
 
 

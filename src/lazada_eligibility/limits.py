@@ -18,11 +18,13 @@ Example:
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Final
 
 __all__ = [
     "AMOUNT_LIMIT",
     "AMOUNT_PLACES",
+    "AS_OF_RANGE",
     "MAX_DOCUMENT_BYTES",
     "MAX_RECORDS_PER_STORE",
     "MAX_STORES",
@@ -70,3 +72,7 @@ are at most 200 characters each."""
 MAX_DOCUMENT_BYTES: Final = 4 * 1024 * 1024
 """An application document (JSON) is at most 4 MiB; the command line refuses larger files
 before reading them."""
+
+AS_OF_RANGE: Final = (dt.date(1900, 1, 1), dt.date(2999, 12, 31))
+"""The earliest and latest ``as_of`` a decision takes: review windows look back and plans look
+ahead years from it, which must stay within the calendar Python has."""

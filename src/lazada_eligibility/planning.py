@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import attrs
 
 from .categories import LAZADA_CATEGORIES
+from .limits import AS_OF_RANGE
 from .models import Application, MonthlyTurnover, Store
 from .money import Money
 from .periods import Month, review_window
@@ -268,7 +269,8 @@ def _candidates(as_of: dt.date, windows: set[tuple[int, int]]) -> Iterator[dt.da
         first_day = (start + k).first_day
         for lag in lags:
             day = first_day + dt.timedelta(days=lag)
-            if as_of < day <= horizon:
+            # Past the last as_of a decision takes, no date is promised.
+            if as_of < day <= horizon and day <= AS_OF_RANGE[1]:
                 yield day
 
 

@@ -21,6 +21,7 @@ from ._known import require_known_categories
 from .categories import LAZADA_CATEGORIES, CategoryTaxonomy
 from .exceptions import PolicyError, ValidationError
 from .identity import same_holder
+from .limits import AS_OF_RANGE
 from .models import Application
 from .platforms import DEFAULT_PLATFORMS, PlatformCatalog
 from .rules import Level, Rule, Verdict
@@ -53,20 +54,29 @@ def _check_text(_: object, attribute: attrs.Attribute[str], value: object) -> No
         raise PolicyError(f"{attribute.name}: expected non-blank text, got {value!r}")
 
 
+_FIRST_DAY, _LAST_DAY = AS_OF_RANGE
+
+
 def as_date(as_of: object) -> dt.date:
     """
     Return *as_of* as a :class:`datetime.date`; a datetime gives its date.
 
     Raises:
-        ValidationError: *as_of* is not a date.
+        ValidationError: *as_of* is not a date, or lies outside
+            :data:`~lazada_eligibility.limits.AS_OF_RANGE`.
     """
     if type(as_of) is dt.date:
-        return as_of
-    if isinstance(as_of, dt.datetime):
-        return as_of.date()
-    if isinstance(as_of, dt.date):
-        return dt.date(as_of.year, as_of.month, as_of.day)
-    raise ValidationError.single("as_of", f"expected a date, got {as_of!r}")
+        day = as_of
+    elif isinstance(as_of, dt.datetime):
+        day = as_of.date()
+    elif isinstance(as_of, dt.date):
+        day = dt.date(as_of.year, as_of.month, as_of.day)
+    else:
+        raise ValidationError.single("as_of", f"expected a date, got {as_of!r}")
+    low, high = AS_OF_RANGE
+    if not low <= day <= high:
+        raise ValidationError.single("as_of", f"must be a date from {low} to {high}, got {day}")
+    return day
 
 
 @attrs.frozen
@@ -289,7 +299,7 @@ class PreparedPolicy:
         """
         if type(application) is not Application:
             _not_application(application)
-        if type(as_of) is not dt.date:
+        if type(as_of) is not dt.date or not _FIRST_DAY <= as_of <= _LAST_DAY:
             as_of = as_date(as_of)
         self.env.check_stores(application)
         require_known_categories(application, self.env.categories)
@@ -301,7 +311,7 @@ class PreparedPolicy:
         """
         if type(application) is not Application:
             _not_application(application)
-        if type(as_of) is not dt.date:
+        if type(as_of) is not dt.date or not _FIRST_DAY <= as_of <= _LAST_DAY:
             as_of = as_date(as_of)
         self.env.check_stores(application)
         require_known_categories(application, self.env.categories)
