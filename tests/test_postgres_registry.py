@@ -285,7 +285,23 @@ def process_main(url: str, claimant: int, start: Any, results: Any) -> None:
 class TestRace:
     def test_threads_and_processes_racing(self, postgres_url):
         """8 threads and 4 processes over 1,000 records: one holder each, nothing partial or lost."""
+        # Every run must keep the guarantees; which side wins depends on the
+        # scheduler, so race again (from an empty registry), up to three
+        # times, until threads and processes lost records to each other both ways.
         registry = PostgresRegistry(postgres_url)
+        crossed: set[tuple[str, str]] = set()
+        for _ in range(3):
+            crossed = self.race(registry, postgres_url)
+            if {("thread", "process"), ("process", "thread")} <= crossed:
+                break
+            for application_id in {c.application_id for c in registry.claims()}:
+                registry.release(application_id)
+        registry.close()
+        assert {("thread", "process"), ("process", "thread")} <= crossed
+
+    @staticmethod
+    def race(registry: PostgresRegistry, postgres_url: str) -> set[tuple[str, str]]:
+        """Race once, assert the guarantees, and return who lost to whom."""
         start = SPAWN.Barrier(CLAIMANTS, timeout=60)
         queue = SPAWN.Queue()
         processes = [
@@ -321,9 +337,7 @@ class TestRace:
             (c.application_id, c.store_id) for c in rows
         }
         assert set() == {c.application_id for c in rows} & set(lost)
-        crossed = {(kind(a), kind(h)) for a, holders in lost.items() for h in holders}
-        assert {("thread", "process"), ("process", "thread")} <= crossed
-        registry.close()
+        return {(kind(a), kind(h)) for a, holders in lost.items() for h in holders}
 
     def test_evaluate_and_claim_race_exactly_one_passes(self, postgres_url):
         """Processes deciding overlapping applications at once: exactly one eligible per record."""

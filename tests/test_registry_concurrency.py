@@ -17,6 +17,7 @@ import signal
 import sqlite3
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -89,7 +90,22 @@ def kind(application_id: str) -> str:
 class TestRace:
     def test_threads_and_processes_racing(self, tmp_path):
         """8 threads and 4 processes over 1,000 records: one holder each, nothing partial or lost."""
-        path = str(tmp_path / "claims.db")
+        # Every run must keep the guarantees. Which side wins depends on the
+        # scheduler, so a run in which threads and processes did not lose
+        # records to each other in both directions proves less: race again,
+        # up to three times, until they have.
+        crossed: set[tuple[str, str]] = set()
+        for attempt in range(3):
+            crossed = self.race(tmp_path / f"run{attempt}")
+            if {("thread", "process"), ("process", "thread")} <= crossed:
+                break
+        assert {("thread", "process"), ("process", "thread")} <= crossed
+
+    @staticmethod
+    def race(folder: Path) -> set[tuple[str, str]]:
+        """Race once in *folder*, assert the guarantees, and return who lost to whom."""
+        folder.mkdir()
+        path = str(folder / "claims.db")
         registry = SqliteRegistry(path)
         start = SPAWN.Barrier(CLAIMANTS, timeout=60)
         queue = SPAWN.Queue()
@@ -129,9 +145,8 @@ class TestRace:
         }
         # ... and no partial ones: no loser holds anything.
         assert set() == {c.application_id for c in rows} & set(lost)
-        # The race was real: threads and processes lost records to each other.
-        crossed = {(kind(a), kind(h)) for a, holders in lost.items() for h in holders}
-        assert {("thread", "process"), ("process", "thread")} <= crossed
+        # Who lost records to whom: (loser's kind, holder's kind).
+        return {(kind(a), kind(h)) for a, holders in lost.items() for h in holders}
 
 
 def hang_mid_claim(path: str, inserts: int, ready: Any) -> None:
