@@ -233,7 +233,7 @@ def stages(source: Path, rates_path: Path, n: int) -> None:
     several times larger).
     """
     from lazada_eligibility import LAZADA_CROSS_BORDER, Application, RateTable  # noqa: PLC0415
-    from lazada_eligibility._batch_summary import (  # noqa: PLC0415
+    from lazada_eligibility.batch._summary import (  # noqa: PLC0415
         pass_record,
         summary_record,
     )
@@ -338,7 +338,7 @@ def spark(source: Path, rates_path: Path, folder: Path, n: int) -> None:
     from pyspark.sql import SparkSession  # noqa: PLC0415 -- the spark extra is optional
 
     from lazada_eligibility import RateTable  # noqa: PLC0415
-    from lazada_eligibility.spark import APPLICATION_SCHEMA, evaluate_dataframe  # noqa: PLC0415
+    from lazada_eligibility.batch.spark import APPLICATION_SCHEMA, evaluate_dataframe  # noqa: PLC0415
 
     subset = folder / f"spark-{n}.jsonl"
     with source.open("rb") as f, subset.open("wb") as g:

@@ -41,7 +41,7 @@ from lazada_eligibility import (
 from lazada_eligibility.explain import explain
 from lazada_eligibility.limits import MAX_RECORDS_PER_STORE, MAX_STORES
 from lazada_eligibility.planning import earliest_plan
-from lazada_eligibility.policies import lazada_cross_border
+from lazada_eligibility.policy.shipped import lazada_cross_border
 
 AS_OF = dt.date(2026, 12, 5)
 MONTHS = 120

@@ -53,7 +53,7 @@ from lazada_eligibility import (
     Verdict,
     review_window,
 )
-from lazada_eligibility.policies import lazada_cross_border
+from lazada_eligibility.policy.shipped import lazada_cross_border
 from lazada_eligibility.rules import (
     any_store,
     category_matches,

@@ -33,7 +33,7 @@ from lazada_eligibility import (
     earliest_eligible,
     evaluate,
 )
-from lazada_eligibility.policies import lazada_cross_border
+from lazada_eligibility.policy.shipped import lazada_cross_border
 from lazada_eligibility.rules import (
     any_store,
     combined_stores,

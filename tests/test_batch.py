@@ -31,22 +31,22 @@ from lazada_eligibility import (
     RateTable,
     ValidationError,
     Verdict,
-    _batch_io,
-    _batch_workers,
-    _cli_batch,
     cli,
     evaluate,
 )
-from lazada_eligibility._batch_io import (
+from lazada_eligibility.batch import BatchResult, BatchSummary, evaluate_many
+from lazada_eligibility.batch import _io as _batch_io
+from lazada_eligibility.batch import _workers as _batch_workers
+from lazada_eligibility.batch._io import (
     BatchIOError,
     LineSink,
     load_json,
     open_output,
     read_lines,
 )
-from lazada_eligibility.batch import BatchResult, BatchSummary, evaluate_many
+from lazada_eligibility.cli import _batch as _cli_batch
 from lazada_eligibility.exceptions import FieldProblem
-from lazada_eligibility.policies import lazada_cross_border
+from lazada_eligibility.policy.shipped import lazada_cross_border
 from lazada_eligibility.registry import SqliteRegistry
 from strategies import AS_OF, applications, rate_tables
 
@@ -441,7 +441,7 @@ class TestBatchCommand:
 
     def test_policy_file(self, tmp_path):
         """--policy decides under the policy in the file."""
-        policy_io = pytest.importorskip("lazada_eligibility.policy_io")
+        policy_io = pytest.importorskip("lazada_eligibility.policy")
         strict = lazada_cross_border(id="strict", minimum=Money("5000", "USD"))
         policy = tmp_path / "policy.toml"
         policy.write_text(policy_io.dump_policy(strict), "utf-8")
@@ -812,7 +812,7 @@ class TestHostileBatch:
             args[0] = write_input(tmp_path, other, "other.jsonl")
         elif option == "--policy":
             policy = tmp_path / "policy.toml"
-            policy_io = pytest.importorskip("lazada_eligibility.policy_io")
+            policy_io = pytest.importorskip("lazada_eligibility.policy")
             strict = lazada_cross_border(id="strict", minimum=Money("5000", "USD"))
             policy.write_text(policy_io.dump_policy(strict), "utf-8")
             args += ["--policy", str(policy)]

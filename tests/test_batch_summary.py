@@ -11,13 +11,13 @@ from pathlib import Path
 import jsonschema
 
 from lazada_eligibility import Application, Money, Month, MonthlyTurnover, Store, cli, evaluate
-from lazada_eligibility._batch_summary import (
+from lazada_eligibility.batch._summary import (
     outcome_subject,
     pass_record,
     summary_record,
     summary_schema,
 )
-from lazada_eligibility.policies import lazada_cross_border
+from lazada_eligibility.policy.shipped import lazada_cross_border
 from lazada_eligibility.rules import Outcome, Verdict
 from test_batch import AS_OF, RATES, corpus, jsonl, write_input
 
@@ -196,7 +196,7 @@ def walk(outcome):
 class TestSummarySchema:
     def test_subjects_are_the_decision_schemas_subjects(self):
         """The summary line's subjects are exactly the decision document's, plus text kept whole."""
-        from lazada_eligibility._batch_summary import summary_schema
+        from lazada_eligibility.batch._summary import summary_schema
         from lazada_eligibility.decision import decision_schema
 
         summary, decision = summary_schema()["$defs"], decision_schema()["$defs"]

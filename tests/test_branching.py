@@ -14,7 +14,7 @@ from lazada_eligibility import Application, Money, Month, MonthlyTurnover, Store
 from lazada_eligibility.exceptions import PolicyError
 from lazada_eligibility.explain import LANGUAGES
 from lazada_eligibility.planning import assumed_minimum, earliest_plan
-from lazada_eligibility.policy_io import dump_policy, load_policy, policy_schema
+from lazada_eligibility.policy import dump_policy, load_policy, policy_schema
 from lazada_eligibility.rules import (
     Context,
     Level,
@@ -142,9 +142,9 @@ class TestDocuments:
 
     def test_group_where_one_category_is_expected(self):
         """A group of the document cannot stand where one category is expected."""
-        from lazada_eligibility._policy_build import _Builder
-        from lazada_eligibility._policy_kinds import RuleParam
         from lazada_eligibility.categories import LAZADA_CATEGORIES
+        from lazada_eligibility.policy._build import _Builder
+        from lazada_eligibility.policy._kinds import RuleParam
 
         builder = _Builder({}, {}, LAZADA_CATEGORIES)
         builder.groups["fashion"] = ("womens-fashion",)

@@ -28,7 +28,7 @@ from lazada_eligibility import (
     evaluate,
 )
 from lazada_eligibility.claiming import evaluate_and_claim
-from lazada_eligibility.policies import lazada_cross_border
+from lazada_eligibility.policy.shipped import lazada_cross_border
 from lazada_eligibility.registry import InMemoryRegistry, SqliteRegistry
 from lazada_eligibility.rules import any_store, platform_kind
 from lazada_eligibility.typing import EvidenceRegistry, TransactionalRegistry

@@ -16,7 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lazada_eligibility import _cli_registry, cli
+from lazada_eligibility import cli
+from lazada_eligibility.cli import _registry as _cli_registry
 from lazada_eligibility.registry import RegistryBusyError, SqliteRegistry
 from strategies import hostile_documents
 

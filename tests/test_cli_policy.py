@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from lazada_eligibility import Application, Verdict, cli
-from lazada_eligibility.diff import policy_diff
-from lazada_eligibility.policies import LAZADA_CROSS_BORDER, lazada_cross_border_document
-from lazada_eligibility.policy_io import dump_policy, load_policy
+from lazada_eligibility.policy import dump_policy, load_policy
+from lazada_eligibility.policy.diff import policy_diff
+from lazada_eligibility.policy.shipped import LAZADA_CROSS_BORDER, lazada_cross_border_document
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 EXAMPLE_FILES = sorted(str(p) for p in EXAMPLES.glob("*.json"))

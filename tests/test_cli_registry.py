@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from lazada_eligibility import _cli_registry, cli
-from lazada_eligibility.policies import lazada_cross_border_document
+from lazada_eligibility import cli
+from lazada_eligibility.cli import _registry as _cli_registry
+from lazada_eligibility.policy.shipped import lazada_cross_border_document
 from lazada_eligibility.registry import RegistryBusyError, SqliteRegistry
 
 EXAMPLES = Path(__file__).parent.parent / "examples"

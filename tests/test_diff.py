@@ -1,4 +1,4 @@
-"""Tests for lazada_eligibility.diff: what changing a policy does to a corpus."""
+"""Tests for lazada_eligibility.policy.diff: what changing a policy does to a corpus."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lazada_eligibility import Application, Money, Month, MonthlyTurnover, RateTable, Store
-from lazada_eligibility.diff import ChangedApplication, policy_diff
-from lazada_eligibility.policies import LAZADA_CROSS_BORDER, lazada_cross_border
 from lazada_eligibility.policy import Policy
+from lazada_eligibility.policy.diff import ChangedApplication, policy_diff
+from lazada_eligibility.policy.shipped import LAZADA_CROSS_BORDER, lazada_cross_border
 from lazada_eligibility.rules import Verdict
 from strategies import AS_OF, application_rules, applications
 

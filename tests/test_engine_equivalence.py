@@ -38,7 +38,7 @@ from lazada_eligibility import (
     Verdict,
 )
 from lazada_eligibility.exceptions import ValidationError
-from lazada_eligibility.policies import lazada_cross_border
+from lazada_eligibility.policy.shipped import lazada_cross_border
 from lazada_eligibility.registry import Claim
 from lazada_eligibility.rules import (
     Level,

@@ -48,10 +48,10 @@ from lazada_eligibility._l10n import (
     speaker,
 )
 from lazada_eligibility.explain import MESSAGES, explain, render_earliest, render_reason
+from lazada_eligibility.explain.remedies import where
 from lazada_eligibility.money import exact_money
 from lazada_eligibility.planning import EarliestPlan, earliest_plan
-from lazada_eligibility.policies import lazada_cross_border
-from lazada_eligibility.remediation import where
+from lazada_eligibility.policy.shipped import lazada_cross_border
 from lazada_eligibility.rules import prohibited_categories
 from lazada_eligibility.subjects import StoreRef
 from strategies import AS_OF, application_rules, applications, rate_tables

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from lazada_eligibility import Store
-from lazada_eligibility.importers._cli import register
+from lazada_eligibility.cli._import import register
 
 FIXTURES = Path(__file__).parent / "fixtures" / "exports"
 

@@ -14,28 +14,25 @@ PACKAGE: Final = Path(__file__).parent.parent / "src" / "lazada_eligibility"
 
 # Lowest first; a module may import its own layer and the ones below at run time.
 LAYERS: Final = (
-    ("exceptions", "_version", "_toml_writer", "limits", "_reading", "_terminal"),
+    ("exceptions", "_version", "limits", "_reading", "_terminal", "_moved"),
     ("_arith", "money", "periods", "subjects", "typing"),
     ("platforms", "categories", "identity"),
     ("models", "_l10n", "_known", "assemble"),
     ("rules", "codes"),
-    ("registry", "_sqlite_registry", "_postgres_registry"),
+    ("registry",),
     ("decision", "_decision_schema"),
-    ("policy", "policy_io", "policies", "_policy_build", "_policy_docs", "_policy_kinds",
-     "_policy_text", "engine", "claiming", "diff", "planning"),
-    ("remediation",),
+    ("policy", "engine", "claiming", "planning"),
     ("explain",),
     ("importers",),
-    ("batch", "_batch_io", "_batch_workers", "_batch_run", "_batch_summary", "spark"),
-    ("cli", "_cli_application", "_cli_batch", "_cli_policy", "_cli_registry", "_cli_when", "__main__", "testing",
-     "__init__"),
+    ("batch",),
+    ("cli", "__main__", "testing", "__init__"),
+    # Deprecated aliases of moved modules: they import their new place only when read.
+    ("policy_io", "policies", "diff", "spark", "remediation"),
 )  # fmt: skip
 
 # The documented convenience methods that reach up a layer, importing when called.
 CONVENIENCE: Final = {
-    ("decision", "explain"),  # Decision.explain
-    ("decision", "remediation"),  # Decision.remediation, and to_dict's remedies
-    ("remediation", "explain"),  # Remedy.render says a review reason with render_reason
+    ("decision", "explain"),  # Decision.explain, Decision.remediation
     ("models", "importers"),  # Store.from_exports
 }
 

@@ -36,7 +36,7 @@ from lazada_eligibility.limits import (
     RATE_LIMIT,
     RATE_PLACES,
 )
-from lazada_eligibility.policies import lazada_cross_border_document
+from lazada_eligibility.policy.shipped import lazada_cross_border_document
 
 SEP = Month(2026, 9)
 

@@ -30,7 +30,7 @@ from lazada_eligibility import (
 from lazada_eligibility._l10n import LANGUAGES
 from lazada_eligibility.explain import render_earliest
 from lazada_eligibility.planning import EarliestPlan, assumed, earliest_eligible, earliest_plan
-from lazada_eligibility.policies import lazada_cross_border
+from lazada_eligibility.policy.shipped import lazada_cross_border
 from lazada_eligibility.rules import Rule, each_month, every_store, min_turnover
 from lazada_eligibility.rules._leaves import MinTurnover
 from lazada_eligibility.rules._quantifiers import EachMonth

@@ -1,4 +1,4 @@
-"""Tests for lazada_eligibility.policy_io: loading, validating and dumping policy documents."""
+"""Tests for lazada_eligibility.policy: loading, validating and dumping policy documents."""
 
 # The house style puts the expected value first: `expected == actual`.
 
@@ -18,25 +18,25 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lazada_eligibility import LAZADA_CATEGORIES, Money, Month, Store
-from lazada_eligibility import _policy_kinds as kinds_module
-from lazada_eligibility._toml_writer import dumps as toml_dumps
 from lazada_eligibility.exceptions import PolicyError
-from lazada_eligibility.policies import (
-    LAZADA_CROSS_BORDER,
-    SOURCE,
-    lazada_cross_border,
-    lazada_cross_border_document,
-)
-from lazada_eligibility.policy import Policy
-from lazada_eligibility.policy_io import (
+from lazada_eligibility.policy import (
     MAX_BYTES,
+    Policy,
     RuleParam,
-    builtin_schema_text,
     dump_policy,
     load_policy,
     policy_reference,
     policy_schema,
     register_rule_kind,
+)
+from lazada_eligibility.policy import _kinds as kinds_module
+from lazada_eligibility.policy._documents import builtin_schema_text
+from lazada_eligibility.policy._toml import dumps as toml_dumps
+from lazada_eligibility.policy.shipped import (
+    LAZADA_CROSS_BORDER,
+    SOURCE,
+    lazada_cross_border,
+    lazada_cross_border_document,
 )
 from lazada_eligibility.rules import (
     CustomRule,
@@ -1049,7 +1049,7 @@ class TestPolicySchema:
     def test_shipped_file_is_generated(self):
         """The shipped schema is exactly what the built-in kinds generate."""
         assert builtin_schema_text() == SCHEMA_FILE.read_text("utf-8"), (
-            "regenerate with: python -c 'from lazada_eligibility.policy_io import "
+            "regenerate with: python -c 'from lazada_eligibility.policy import "
             'builtin_schema_text as t; print(t(), end="")\' > ' + str(SCHEMA_FILE)
         )
 

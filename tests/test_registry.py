@@ -28,7 +28,6 @@ from lazada_eligibility import (
     StoreIdentity,
     ValidationError,
 )
-from lazada_eligibility import _sqlite_registry as sql
 from lazada_eligibility.decision import Decision
 from lazada_eligibility.registry import (
     Claim,
@@ -38,6 +37,7 @@ from lazada_eligibility.registry import (
     SqliteRegistry,
     claim_keys,
 )
+from lazada_eligibility.registry import _sqlite as sql
 from lazada_eligibility.rules import Outcome, Verdict
 from lazada_eligibility.typing import EvidenceRegistry, TransactionalRegistry
 

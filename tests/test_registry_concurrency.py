@@ -23,8 +23,8 @@ from typing import Any
 import pytest
 
 from lazada_eligibility import Application, EvidenceAlreadyClaimed, Store
-from lazada_eligibility import _sqlite_registry as sql
 from lazada_eligibility.registry import RegistryBusyError, SqliteRegistry
+from lazada_eligibility.registry import _sqlite as sql
 
 RECORDS = 1_000
 THREADS = 8

@@ -25,8 +25,14 @@ from lazada_eligibility import (
     review_window,
 )
 from lazada_eligibility._l10n import LANGUAGES
-from lazada_eligibility.policies import lazada_cross_border
-from lazada_eligibility.remediation import REMEDIES, Remedy, clears_on, remediation, store_labels
+from lazada_eligibility.explain.remedies import (
+    REMEDIES,
+    Remedy,
+    clears_on,
+    remediation,
+    store_labels,
+)
+from lazada_eligibility.policy.shipped import lazada_cross_border
 from lazada_eligibility.rules import any_store, not_, platform_kind
 from strategies import AS_OF, application_rules, applications, months, rate_tables
 

@@ -25,7 +25,7 @@ from lazada_eligibility import (
     Verdict,
     evaluate,
 )
-from lazada_eligibility.policies import lazada_cross_border
+from lazada_eligibility.policy.shipped import lazada_cross_border
 from lazada_eligibility.rules import (
     Context,
     CustomRule,

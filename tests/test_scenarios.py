@@ -23,7 +23,7 @@ from lazada_eligibility import (
     Verdict,
     evaluate,
 )
-from lazada_eligibility.policies import lazada_cross_border
+from lazada_eligibility.policy.shipped import lazada_cross_border
 
 AS_OF = dt.date(2026, 11, 28)
 WINDOW = (8, 9, 10)

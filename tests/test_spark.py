@@ -1,5 +1,5 @@
 """
-Tests for lazada_eligibility.spark against a real local Spark session (needs the spark extra and Java).
+Tests for lazada_eligibility.batch.spark against a real local Spark session (needs the spark extra and Java).
 """
 
 from __future__ import annotations
@@ -14,15 +14,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lazada_eligibility import LAZADA_CROSS_BORDER, Application, Decision
-from lazada_eligibility._batch_workers import Job
 from lazada_eligibility.batch import evaluate_many
-from lazada_eligibility.policies import lazada_cross_border
-from lazada_eligibility.spark import (
+from lazada_eligibility.batch._workers import Job
+from lazada_eligibility.batch.spark import (
     APPLICATION_SCHEMA,
     DECISION_SCHEMA,
     _Partition,
     evaluate_dataframe,
 )
+from lazada_eligibility.policy.shipped import lazada_cross_border
 from strategies import AS_OF, applications, rate_tables
 from test_batch import RATES, corpus, jsonl
 

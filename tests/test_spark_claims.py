@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from lazada_eligibility import Money, Month
+from lazada_eligibility.batch.spark import APPLICATION_SCHEMA, evaluate_dataframe
 from lazada_eligibility.registry import PostgresRegistry
-from lazada_eligibility.spark import APPLICATION_SCHEMA, evaluate_dataframe
 from strategies import AS_OF
 from test_spark import spark  # noqa: F401 -- the session fixture
 

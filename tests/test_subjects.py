@@ -25,7 +25,7 @@ from lazada_eligibility import (
 )
 from lazada_eligibility._l10n import LANGUAGES
 from lazada_eligibility.explain import explain
-from lazada_eligibility.policies import lazada_cross_border
+from lazada_eligibility.policy.shipped import lazada_cross_border
 from lazada_eligibility.subjects import (
     ApplicationRef,
     MonthRef,

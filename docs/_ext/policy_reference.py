@@ -1,7 +1,7 @@
 """
 Sphinx extension: the ``policy-reference`` directive.
 
-It renders :func:`lazada_eligibility.policy_io.policy_reference`, so the
+It renders :func:`lazada_eligibility.policy.policy_reference`, so the
 reference of rule kinds, parameters and outcome codes is generated from the
 same table the loader uses and cannot drift from it.
 """
@@ -17,7 +17,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import nested_parse_with_titles
 
 from lazada_eligibility.codes import BUILTIN_CODES, code_reference
-from lazada_eligibility.policy_io import policy_reference
+from lazada_eligibility.policy import policy_reference
 
 
 class PolicyReference(SphinxDirective):
@@ -28,7 +28,7 @@ class PolicyReference(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         """Parse the generated reStructuredText in place."""
         text = policy_reference(builtin_only=True)
-        content = StringList(text.splitlines(), source="lazada_eligibility.policy_io")
+        content = StringList(text.splitlines(), source="lazada_eligibility.policy")
         container = nodes.section()
         container.document = self.state.document
         nested_parse_with_titles(self.state, content, container)

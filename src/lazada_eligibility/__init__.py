@@ -17,7 +17,6 @@ from .categories import (
 )
 from .claiming import evaluate_and_claim
 from .decision import Decision
-from .diff import ChangedApplication, PolicyDiff, policy_diff
 from .engine import evaluate
 from .exceptions import (
     CurrencyMismatchError,
@@ -29,15 +28,17 @@ from .exceptions import (
     UnknownCategoryError,
     ValidationError,
 )
+from .explain.remedies import Remedy
 from .identity import MAX_STORE_ID_LENGTH, StoreIdentity, canonical_store_id
 from .models import MARKETS, Application, MonthlyTurnover, Store
 from .money import Money, RateTable
 from .periods import Month, review_window
 from .planning import EarliestPlan, earliest_eligible, earliest_plan
 from .platforms import DEFAULT_PLATFORMS, Platform, PlatformCatalog, PlatformKind
-from .policies import LAZADA_CROSS_BORDER
-from .policy import Policy, PreparedPolicy
-from .policy_io import dump_policy, load_policy
+from .policy._documents import dump_policy, load_policy
+from .policy._policy import Policy, PreparedPolicy
+from .policy.diff import ChangedApplication, PolicyDiff, policy_diff
+from .policy.shipped import LAZADA_CROSS_BORDER
 from .registry import (
     Claim,
     InMemoryRegistry,
@@ -48,7 +49,6 @@ from .registry import (
     claim_keys,
     open_registry,
 )
-from .remediation import Remedy
 from .rules import Outcome, Verdict
 from .typing import EvidenceRegistry, ExchangeRates, TransactionalRegistry
 

@@ -23,7 +23,7 @@ from .typing import TransactionalRegistry
 if TYPE_CHECKING:
     from .categories import CategoryTaxonomy
     from .decision import Decision
-    from .policy import Policy
+    from .policy._policy import Policy
     from .typing import EvidenceRegistry, ExchangeRates
 
 __all__ = ["evaluate_and_claim"]

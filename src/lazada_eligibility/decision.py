@@ -23,8 +23,8 @@ from .subjects import subject_from_dict
 
 if TYPE_CHECKING:
     from .categories import CategoryTaxonomy
+    from .explain.remedies import Remedy
     from .registry import Claim
-    from .remediation import Remedy
 
 __all__ = ["CAVEAT_CODES", "SCHEMA_VERSION", "Decision", "decision_schema"]
 
@@ -357,14 +357,14 @@ class Decision:
 
     def remediation(self, *, categories: CategoryTaxonomy | None = None) -> tuple[Remedy, ...]:
         """
-        Return what to do about each reason, as :class:`~lazada_eligibility.remediation.Remedy` values.
+        Return what to do about each reason, as :class:`~lazada_eligibility.explain.remedies.Remedy` values.
 
         Each remedy is a code with its figures (month, amount, shortfall,
         minimum, the currency that lacks a rate, the category to add
         turnover in, the domestic platform). Saying it in a language is the
         explain layer's work: :meth:`Remedy.render(locale)
-        <lazada_eligibility.remediation.Remedy.render>`. A convenience
-        method: it imports :mod:`~lazada_eligibility.remediation`, which
+        <lazada_eligibility.explain.remedies.Remedy.render>`. A convenience
+        method: it imports :mod:`~lazada_eligibility.explain.remedies`, which
         sits above this module.
 
         Args:
@@ -390,7 +390,7 @@ class Decision:
            Returns remedies only; the *locale* argument is gone (use
            ``Remedy.render``); the *categories* argument.
         """
-        from .remediation import remediation  # noqa: PLC0415 -- remediation sits above decision
+        from .explain.remedies import remediation  # noqa: PLC0415 -- remediation sits above decision
 
         return remediation(self, categories=categories)
 

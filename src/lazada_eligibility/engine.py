@@ -7,14 +7,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from .policies import LAZADA_CROSS_BORDER
+from .policy.shipped import LAZADA_CROSS_BORDER
 
 if TYPE_CHECKING:
     from .categories import CategoryTaxonomy
     from .decision import Decision
     from .models import Application
     from .platforms import PlatformCatalog
-    from .policy import Policy
+    from .policy._policy import Policy
     from .typing import EvidenceRegistry, ExchangeRates
 
 

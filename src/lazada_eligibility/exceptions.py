@@ -273,3 +273,25 @@ def _rebuild_already_claimed(
     conflicts: tuple[Claim, ...], application_id: str | None
 ) -> EvidenceAlreadyClaimed:
     return EvidenceAlreadyClaimed(conflicts, application_id=application_id)
+
+
+class RegistryError(EligibilityError, OSError):
+    """
+    An evidence registry's storage that cannot be used.
+
+    The file or server cannot be opened, is not an SQLite database, holds
+    tables that are not a registry's, or was written by a newer version of
+    the schema.
+
+    .. versionadded:: 0.1.0
+    """
+
+
+class RegistryBusyError(RegistryError, TimeoutError):
+    """
+    Other writers held the registry for longer than its ``busy_timeout``.
+
+    Nothing was written; the operation can be tried again.
+
+    .. versionadded:: 0.1.0
+    """

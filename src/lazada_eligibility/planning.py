@@ -46,8 +46,8 @@ from .limits import AS_OF_RANGE
 from .models import Application, MonthlyTurnover, Store
 from .money import Money
 from .periods import Month, review_window
-from .policies import LAZADA_CROSS_BORDER
-from .policy import as_date
+from .policy._policy import as_date
+from .policy.shipped import LAZADA_CROSS_BORDER
 from .rules import Rule, Verdict
 from .rules._branching import Branching
 from .rules._leaves import MinTurnover
@@ -56,7 +56,7 @@ from .rules._quantifiers import EachMonth
 if TYPE_CHECKING:
     from .categories import CategoryTaxonomy
     from .platforms import PlatformCatalog
-    from .policy import Policy
+    from .policy._policy import Policy
     from .subjects import StoreRef
     from .typing import EvidenceRegistry, ExchangeRates
 

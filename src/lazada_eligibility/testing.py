@@ -36,7 +36,7 @@ from .models import Application, MonthlyTurnover, Store
 from .money import Money, RateTable, currency_digits
 from .periods import Month
 from .platforms import Platform
-from .policy import Policy
+from .policy._policy import Policy
 from .rules import (
     Rule,
     all_of,

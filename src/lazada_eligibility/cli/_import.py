@@ -27,12 +27,12 @@ from typing import Any, Final, TextIO
 
 from ..categories import LAZADA_CATEGORIES
 from ..exceptions import ExportFormatError, FieldProblem, ValidationError
+from ..importers._api import KINDS, import_store
+from ..importers._layout import csv_problem
+from ..importers._options import sku_table
+from ..importers._report import Export
+from ..importers._spelling import FLAGS, command_line
 from ..platforms import DEFAULT_PLATFORMS
-from ._api import KINDS, import_store
-from ._layout import csv_problem
-from ._options import sku_table
-from ._report import Export
-from ._spelling import FLAGS, command_line
 
 __all__ = ["register", "run"]
 

@@ -26,15 +26,15 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, NoReturn, TextIO
 
-from . import _reading
-from ._terminal import one_line, safe_text
-from .assemble import store_document_hint
-from .engine import evaluate
-from .exceptions import EligibilityError, ValidationError
-from .limits import AS_OF_RANGE
-from .models import Application
-from .money import RateTable
-from .rules import Verdict
+from .. import _reading
+from .._terminal import one_line, safe_text
+from ..assemble import store_document_hint
+from ..engine import evaluate
+from ..exceptions import EligibilityError, ValidationError
+from ..limits import AS_OF_RANGE
+from ..models import Application
+from ..money import RateTable
+from ..rules import Verdict
 
 __all__ = [
     "EXIT_CANTCREAT",
@@ -194,8 +194,8 @@ def read_catalogs(args: argparse.Namespace) -> tuple[Any, Any]:
     """
     Read ``--platforms`` and ``--categories``: ``(PlatformCatalog or None, CategoryTaxonomy or None)``.
     """
-    from .categories import CategoryTaxonomy  # noqa: PLC0415 -- only with the options
-    from .platforms import PlatformCatalog  # noqa: PLC0415 -- likewise
+    from ..categories import CategoryTaxonomy  # noqa: PLC0415 -- only with the options
+    from ..platforms import PlatformCatalog  # noqa: PLC0415 -- likewise
 
     found: list[Any] = []
     for path, load in ((args.platforms, PlatformCatalog.from_file),
@@ -220,7 +220,7 @@ def read_policy(path: str | None, categories: Any = None) -> Any:  # noqa: ANN40
     """
     if path is None:
         return None
-    from .policy_io import load_policy  # noqa: PLC0415 -- only commands that take --policy
+    from ..policy._documents import load_policy  # noqa: PLC0415 -- only commands that take --policy
 
     if not Path(path).is_file():
         raise CliError(f"{path}: no such policy file", EXIT_NOINPUT)
@@ -258,7 +258,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     catalogs = {"platforms": platforms, "categories": categories}
     registry = None
     if args.registry is not None:
-        from ._cli_registry import open_read_only  # noqa: PLC0415 -- _cli_registry imports this module
+        from ._registry import open_read_only  # noqa: PLC0415 -- _cli_registry imports this module
 
         registry = open_read_only(args.registry)
     with about(args.application):
@@ -267,7 +267,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         )
         plan = None
         if args.explain:
-            from .planning import earliest_plan  # noqa: PLC0415 -- only --explain plans ahead
+            from ..planning import earliest_plan  # noqa: PLC0415 -- only --explain plans ahead
 
             plan = earliest_plan(application, as_of=as_of, policy=policy, rates=rates, **catalogs)
         text = _render(decision, plan, application, args)
@@ -282,7 +282,7 @@ def _render(decision: Any, plan: Any, application: Application, args: argparse.N
             data["earliest"] = plan.to_dict()
         return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
     if plan is not None:
-        from .explain import explain  # noqa: PLC0415 -- explain sits above the engine
+        from ..explain import explain  # noqa: PLC0415 -- explain sits above the engine
 
         text = explain(decision, args.locale, passed=True, earliest=plan)
         return terminal_text(text, application) + "\n"
@@ -338,37 +338,37 @@ def _register_check(commands: Any) -> None:  # noqa: ANN401 -- argparse's privat
 
 
 def _register_policy(commands: Any) -> None:  # noqa: ANN401 -- argparse's private subparsers type
-    from ._cli_policy import register  # noqa: PLC0415 -- _cli_policy imports this module
+    from ._policy import register  # noqa: PLC0415 -- _cli_policy imports this module
 
     register(commands)
 
 
 def _register_registry(commands: Any) -> None:  # noqa: ANN401 -- argparse's private subparsers type
-    from ._cli_registry import register  # noqa: PLC0415 -- _cli_registry imports this module
+    from ._registry import register  # noqa: PLC0415 -- _cli_registry imports this module
 
     register(commands)
 
 
 def _register_import(commands: Any) -> None:  # noqa: ANN401 -- argparse's private subparsers type
-    from .importers._cli import register  # noqa: PLC0415 -- importers sit above the models
+    from ._import import register  # noqa: PLC0415 -- importers sit above the models
 
     register(commands)
 
 
 def _register_when(commands: Any) -> None:  # noqa: ANN401 -- argparse's private subparsers type
-    from ._cli_when import register  # noqa: PLC0415 -- _cli_when imports this module
+    from ._when import register  # noqa: PLC0415 -- _cli_when imports this module
 
     register(commands)
 
 
 def _register_batch(commands: Any) -> None:  # noqa: ANN401 -- argparse's private subparsers type
-    from ._cli_batch import register  # noqa: PLC0415 -- _cli_batch imports this module
+    from ._batch import register  # noqa: PLC0415 -- _cli_batch imports this module
 
     register(commands)
 
 
 def _register_application(commands: Any) -> None:  # noqa: ANN401 -- argparse's private subparsers type
-    from ._cli_application import register  # noqa: PLC0415 -- _cli_application imports this module
+    from ._application import register  # noqa: PLC0415 -- _cli_application imports this module
 
     register(commands)
 

@@ -14,12 +14,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any, TextIO
 
-from . import _batch_run
-from ._batch_io import BatchIOError, LineSink, open_output, read_lines
-from ._batch_workers import DEFAULT_CHUNK_SIZE, DETAILS, decide_lines
-from ._terminal import one_line
-from .batch import BatchSummary
-from .cli import (
+from .._terminal import one_line
+from ..batch import BatchSummary
+from ..batch import _run as _batch_run
+from ..batch._io import BatchIOError, LineSink, open_output, read_lines
+from ..batch._workers import DEFAULT_CHUNK_SIZE, DETAILS, decide_lines
+from ..policy.shipped import LAZADA_CROSS_BORDER
+from . import (
     EXIT_CANTCREAT,
     EXIT_DATAERR,
     EXIT_INTERRUPTED,
@@ -35,7 +36,6 @@ from .cli import (
     read_policy,
     read_rates,
 )
-from .policies import LAZADA_CROSS_BORDER
 
 __all__ = ["register"]
 
@@ -364,6 +364,6 @@ def _open_input(path: str) -> Iterator[IO[bytes]]:
 def _open_registry(target: str | None) -> Any:  # noqa: ANN401 -- a registry, imported lazily
     if target is None:
         return None
-    from ._cli_registry import open_read_only  # noqa: PLC0415 -- only when --registry is given
+    from ._registry import open_read_only  # noqa: PLC0415 -- only when --registry is given
 
     return open_read_only(target)  # batch only checks: never writes the registry

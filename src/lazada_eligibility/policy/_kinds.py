@@ -17,10 +17,10 @@ from typing import Any, Final
 
 import attrs
 
-from .exceptions import PolicyError
-from .money import Money
-from .platforms import PlatformKind
-from .rules import (
+from ..exceptions import PolicyError
+from ..money import Money
+from ..platforms import PlatformKind
+from ..rules import (
     CATEGORY_MODES,
     Rule,
     all_of,
@@ -37,8 +37,8 @@ from .rules import (
     platform_kind,
     prohibited_categories,
 )
-from .rules._branching import by_applied_category, by_market
-from .rules._quantifiers import MAX_WINDOW
+from ..rules._branching import by_applied_category, by_market
+from ..rules._quantifiers import MAX_WINDOW
 
 __all__ = ["KINDS", "PARAM_TYPES", "REQUIRED", "RuleKind", "RuleParam", "register"]
 
@@ -101,7 +101,7 @@ class RuleParam:
         doc: One line for the policy reference.
 
     Example:
-        >>> from lazada_eligibility.policy_io import RuleParam
+        >>> from lazada_eligibility.policy import RuleParam
         >>> RuleParam("int", minimum=1, doc="How many months.")
         RuleParam(type='int', default=REQUIRED, many=False, choices=(), minimum=1, maximum=None, min_items=0, doc='How many months.')
 

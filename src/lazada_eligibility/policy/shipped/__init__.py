@@ -14,12 +14,12 @@ from typing import Any, Final, Literal
 
 import attrs
 
-from ..exceptions import PolicyError
-from ..money import Money
-from ..policy import Policy
-from ..policy_io import load_policy
-from ..rules import Rule, all_of, combined_stores
-from ..rules._quantifiers import AnyStore
+from ...exceptions import PolicyError
+from ...money import Money
+from ...rules import Rule, all_of, combined_stores
+from ...rules._quantifiers import AnyStore
+from .._documents import load_policy
+from .._policy import Policy
 
 __all__ = ["LAZADA_CROSS_BORDER", "SOURCE", "lazada_cross_border", "lazada_cross_border_document"]
 
@@ -34,7 +34,7 @@ def lazada_cross_border_document() -> str:
     Copy it to start a policy of your own.
 
     Example:
-        >>> from lazada_eligibility.policies import lazada_cross_border_document
+        >>> from lazada_eligibility.policy.shipped import lazada_cross_border_document
         >>> print(lazada_cross_border_document().splitlines()[0])
         # Lazada's cross-border seller onboarding rule: the default policy of lazada_eligibility.
 
@@ -78,7 +78,7 @@ def lazada_cross_border(
 
     Example:
         >>> from lazada_eligibility import Money
-        >>> from lazada_eligibility.policies import lazada_cross_border
+        >>> from lazada_eligibility.policy.shipped import lazada_cross_border
         >>> policy = lazada_cross_border(minimum=Money("1500", "USD"), months=6)
         >>> print(policy.rule)
         any_store(platform_kind('cross-border') & category_matches('same-top-level') & each_month(min_turnover(Money('1500', 'USD')), window=6)) & evidence_not_reused()

@@ -9,11 +9,11 @@ import json
 import re
 from typing import Any, TextIO
 
-from ._known import require_known_categories
-from .assemble import application_from_stores
-from .categories import LAZADA_CATEGORIES
-from .cli import CliError, file_name, read_json
-from .exceptions import EligibilityError, FieldProblem, ValidationError
+from .._known import require_known_categories
+from ..assemble import application_from_stores
+from ..categories import LAZADA_CATEGORIES
+from ..exceptions import EligibilityError, FieldProblem, ValidationError
+from . import CliError, file_name, read_json
 
 __all__ = ["register"]
 
@@ -54,7 +54,7 @@ def _application(args: argparse.Namespace, out: TextIO) -> int:
     if args.output is None:
         out.write(text)
         return 0
-    from .cli import EXIT_CANTCREAT  # noqa: PLC0415 -- only with -o
+    from . import EXIT_CANTCREAT  # noqa: PLC0415 -- only with -o
 
     try:
         with open(args.output, "w", encoding="utf-8") as f:  # noqa: PTH123 -- a path from the user

@@ -28,21 +28,21 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import attrs
 
-from ._batch_io import LineTooLong, decision_record, dump_record, error_record, load_json
-from ._batch_summary import pass_record, summary_record
-from ._reading import structure_problems
-from .assemble import store_document_hint
-from .exceptions import EligibilityError, FieldProblem, ValidationError
-from .models import Application
-from .policies import LAZADA_CROSS_BORDER
-from .policy import Policy, as_date
-from .rules import Verdict
+from .._reading import structure_problems
+from ..assemble import store_document_hint
+from ..exceptions import EligibilityError, FieldProblem, ValidationError
+from ..models import Application
+from ..policy._policy import Policy, as_date
+from ..policy.shipped import LAZADA_CROSS_BORDER
+from ..rules import Verdict
+from ._io import LineTooLong, decision_record, dump_record, error_record, load_json
+from ._summary import pass_record, summary_record
 
 if TYPE_CHECKING:
-    from .categories import CategoryTaxonomy
-    from .decision import Decision
-    from .platforms import PlatformCatalog
-    from .typing import EvidenceRegistry, ExchangeRates
+    from ..categories import CategoryTaxonomy
+    from ..decision import Decision
+    from ..platforms import PlatformCatalog
+    from ..typing import EvidenceRegistry, ExchangeRates
 
 _R = TypeVar("_R")
 

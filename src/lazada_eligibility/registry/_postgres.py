@@ -23,15 +23,15 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Final, Self, TypeVar
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-from ._sqlite_registry import DEFAULT_BUSY_TIMEOUT, RegistryBusyError, RegistryError
-from .exceptions import EvidenceAlreadyClaimed, ValidationError
-from .identity import same_holder
-from .models import Application
-from .platforms import DEFAULT_PLATFORMS, PlatformCatalog
-from .registry import Claim, _check_decision, _claim_keys, _key, _timestamp, _utc_now
+from ..exceptions import EvidenceAlreadyClaimed, RegistryBusyError, RegistryError, ValidationError
+from ..identity import same_holder
+from ..models import Application
+from ..platforms import DEFAULT_PLATFORMS, PlatformCatalog
+from . import Claim, _check_decision, _claim_keys, _key, _timestamp, _utc_now
+from ._sqlite import DEFAULT_BUSY_TIMEOUT
 
 if TYPE_CHECKING:
-    from .decision import Decision
+    from ..decision import Decision
 
 __all__ = ["PostgresRegistry", "is_postgres_url", "redacted"]
 

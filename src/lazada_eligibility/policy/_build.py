@@ -17,17 +17,17 @@ from typing import Any, Final
 
 import attrs
 
-from . import _arith
-from ._policy_kinds import KINDS, RuleKind, RuleParam
-from ._policy_text import check_tree, join, show
-from .categories import CategoryTaxonomy
-from .exceptions import EligibilityError, FieldProblem, PolicyError, ValidationError
-from .limits import AMOUNT_LIMIT
-from .money import Money, known_currency
-from .periods import Month
-from .policy import Policy
-from .rules import Level, Rule
-from .rules._custom import encode_param
+from .. import _arith
+from ..categories import CategoryTaxonomy
+from ..exceptions import EligibilityError, FieldProblem, PolicyError, ValidationError
+from ..limits import AMOUNT_LIMIT
+from ..money import Money, known_currency
+from ..periods import Month
+from ..rules import Level, Rule
+from ..rules._custom import encode_param
+from ._kinds import KINDS, RuleKind, RuleParam
+from ._policy import Policy
+from ._text import check_tree, join, show
 
 __all__ = ["DECIMAL", "PARAM_NAME", "build_policy", "check_defaults"]
 

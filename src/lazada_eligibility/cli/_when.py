@@ -11,7 +11,9 @@ import argparse
 import json
 from typing import Any, TextIO
 
-from .cli import (
+from ..explain import render_earliest
+from ..planning import earliest_plan
+from . import (
     about,
     add_catalog_options,
     parse_as_of,
@@ -21,8 +23,6 @@ from .cli import (
     read_rates,
     terminal_text,
 )
-from .explain import render_earliest
-from .planning import earliest_plan
 
 __all__ = ["register"]
 

@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
-from ._reading import DuplicateKeys, check_nesting, is_unicode, join, json_object, read_text
-from .exceptions import FieldProblem, PolicyError, ValidationError
+from .._reading import DuplicateKeys, check_nesting, is_unicode, join, json_object, read_text
+from ..exceptions import FieldProblem, PolicyError, ValidationError
 
 __all__ = [
     "MAX_BYTES",

@@ -19,8 +19,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, Final, cast
 
-from ._reading import APPLICATION_BYTES, loads, show_size
-from .exceptions import FieldProblem
+from .._reading import APPLICATION_BYTES, loads, show_size
+from ..exceptions import FieldProblem
 
 __all__ = [
     "LINE_BYTES",

@@ -11,12 +11,19 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Final, TextIO
 
-from . import _reading
-from ._batch_io import LineTooLong, read_lines
-from ._known import require_known_categories
-from ._terminal import escape, safe_text
-from .categories import LAZADA_CATEGORIES, CategoryTaxonomy
-from .cli import (
+from .. import _reading
+from .._known import require_known_categories
+from .._terminal import escape, safe_text
+from ..batch._io import LineTooLong, read_lines
+from ..categories import LAZADA_CATEGORIES, CategoryTaxonomy
+from ..exceptions import EligibilityError, PolicyError, ValidationError
+from ..models import Application
+from ..policy._documents import dump_policy, load_policy
+from ..policy._policy import Policy
+from ..policy.diff import ChangedApplication, PolicyDiff, policy_diff
+from ..policy.shipped import LAZADA_CROSS_BORDER
+from ..rules import Verdict
+from . import (
     EXIT_NOINPUT,
     CliError,
     add_catalog_options,
@@ -24,13 +31,6 @@ from .cli import (
     read_catalogs,
     read_rates,
 )
-from .diff import ChangedApplication, PolicyDiff, policy_diff
-from .exceptions import EligibilityError, PolicyError, ValidationError
-from .models import Application
-from .policies import LAZADA_CROSS_BORDER
-from .policy import Policy
-from .policy_io import dump_policy, load_policy
-from .rules import Verdict
 
 __all__ = ["register"]
 

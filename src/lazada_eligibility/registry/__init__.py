@@ -33,15 +33,21 @@ from typing import TYPE_CHECKING, Any, Self
 
 import attrs
 
-from . import _sqlite_registry as _sql
-from ._sqlite_registry import DEFAULT_BUSY_TIMEOUT, Database, RegistryBusyError, RegistryError
-from .exceptions import EvidenceAlreadyClaimed, FieldProblem, ValidationError
-from .identity import StoreIdentity, same_holder
-from .models import Application
-from .platforms import DEFAULT_PLATFORMS, PlatformCatalog
+from ..exceptions import (
+    EvidenceAlreadyClaimed,
+    FieldProblem,
+    RegistryBusyError,
+    RegistryError,
+    ValidationError,
+)
+from ..identity import StoreIdentity, same_holder
+from ..models import Application
+from ..platforms import DEFAULT_PLATFORMS, PlatformCatalog
+from . import _sqlite as _sql
+from ._sqlite import DEFAULT_BUSY_TIMEOUT, Database
 
 if TYPE_CHECKING:
-    from .decision import Decision
+    from ..decision import Decision
 
 __all__ = [
     "Claim",
@@ -778,4 +784,4 @@ def open_registry(
 
 
 # Last: the PostgreSQL module builds on the names above.
-from ._postgres_registry import PostgresRegistry, is_postgres_url  # noqa: E402
+from ._postgres import PostgresRegistry, is_postgres_url  # noqa: E402

@@ -17,10 +17,19 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Final, TextIO
 
-from ._postgres_registry import is_postgres_url
-from ._terminal import one_line
-from .claiming import evaluate_and_claim
-from .cli import (
+from .._terminal import one_line
+from ..claiming import evaluate_and_claim
+from ..exceptions import EligibilityError, ValidationError
+from ..registry import (
+    Claim,
+    PostgresRegistry,
+    RegistryBusyError,
+    RegistryError,
+    SqliteRegistry,
+    open_registry,
+)
+from ..registry._postgres import is_postgres_url
+from . import (
     EXIT_DATAERR,
     EXIT_NOINPUT,
     EXIT_USAGE,
@@ -34,15 +43,6 @@ from .cli import (
     read_policy,
     read_rates,
     terminal_text,
-)
-from .exceptions import EligibilityError, ValidationError
-from .registry import (
-    Claim,
-    PostgresRegistry,
-    RegistryBusyError,
-    RegistryError,
-    SqliteRegistry,
-    open_registry,
 )
 
 __all__ = ["EXIT_TEMPFAIL", "register"]

@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping
 from typing import Final
 
-from .exceptions import PolicyError
+from ..exceptions import PolicyError
 
 __all__ = ["dumps"]
 

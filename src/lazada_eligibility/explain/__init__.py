@@ -19,18 +19,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-from ._l10n import LANGUAGES, N_, catalog_language, speaker
-from .codes import BUILTIN_CODES, code_spec
-from .decision import CAVEAT_CODES
-from .remediation import category_gaps, remediation, store_labels, where
-from .rules import Outcome, Verdict
+from .._l10n import LANGUAGES, N_, catalog_language, speaker
+from ..codes import BUILTIN_CODES, code_spec
+from ..decision import CAVEAT_CODES
+from ..rules import Outcome, Verdict
+from .remedies import category_gaps, remediation, store_labels, where
 
 if TYPE_CHECKING:
     import babel
 
-    from .categories import CategoryTaxonomy
-    from .decision import Decision
-    from .planning import EarliestPlan
+    from ..categories import CategoryTaxonomy
+    from ..decision import Decision
+    from ..planning import EarliestPlan
 
 
 __all__ = [

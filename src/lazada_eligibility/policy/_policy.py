@@ -17,22 +17,22 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._known import require_known_categories
-from .categories import LAZADA_CATEGORIES, CategoryTaxonomy
-from .exceptions import PolicyError, ValidationError
-from .identity import same_holder
-from .limits import AS_OF_RANGE
-from .models import Application
-from .platforms import DEFAULT_PLATFORMS, PlatformCatalog
-from .rules import Level, Rule, Verdict
-from .rules._codegen import Program, generate
-from .rules._core import VERDICTS, Env, Outcome
-from .rules._quantifiers import stores_relied_on
+from .._known import require_known_categories
+from ..categories import LAZADA_CATEGORIES, CategoryTaxonomy
+from ..exceptions import PolicyError, ValidationError
+from ..identity import same_holder
+from ..limits import AS_OF_RANGE
+from ..models import Application
+from ..platforms import DEFAULT_PLATFORMS, PlatformCatalog
+from ..rules import Level, Rule, Verdict
+from ..rules._codegen import Program, generate
+from ..rules._core import VERDICTS, Env, Outcome
+from ..rules._quantifiers import stores_relied_on
 
 if TYPE_CHECKING:
-    from .decision import Decision
-    from .registry import Claim
-    from .typing import EvidenceRegistry, ExchangeRates
+    from ..decision import Decision
+    from ..registry import Claim
+    from ..typing import EvidenceRegistry, ExchangeRates
 
 
 __all__ = ["Policy", "PreparedPolicy"]
@@ -273,7 +273,7 @@ class PreparedPolicy:
     __slots__ = ("_check", "_decision", "_explain", "_program", "env", "policy")
 
     def __init__(self, policy: Policy, env: Env) -> None:
-        from .decision import Decision  # noqa: PLC0415 -- decision sits above policy
+        from ..decision import Decision  # noqa: PLC0415 -- decision sits above policy
 
         self._decision = Decision
         self.policy = policy

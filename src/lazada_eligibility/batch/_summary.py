@@ -16,13 +16,13 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Final
 
-from .decision import encode_fact
+from ..decision import encode_fact
 
 if TYPE_CHECKING:
     import datetime as dt
 
-    from .decision import Decision
-    from .rules import Outcome
+    from ..decision import Decision
+    from ..rules import Outcome
 
 __all__ = ["FIGURES", "outcome_subject", "pass_record", "summary_record", "summary_schema"]
 

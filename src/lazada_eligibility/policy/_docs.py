@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Final
 
-from ._policy_build import DECIMAL, PARAM_NAME
-from ._policy_kinds import KINDS, RuleKind, RuleParam
+from ._build import DECIMAL, PARAM_NAME
+from ._kinds import KINDS, RuleKind, RuleParam
 
 __all__ = ["reference", "schema"]
 

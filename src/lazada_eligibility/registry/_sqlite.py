@@ -20,10 +20,10 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
-from .exceptions import EligibilityError, ValidationError
+from ..exceptions import RegistryBusyError, RegistryError, ValidationError
 
 if TYPE_CHECKING:
-    from .decision import Decision
+    from ..decision import Decision
 
 _T = TypeVar("_T")
 Row = dict[str, Any]
@@ -133,27 +133,6 @@ def _identity_keys(conn: sqlite3.Connection, rekey: Rekey) -> None:
         [(*key, *row[:1], *row[2:]) for key, row in kept.items()],
     )
     conn.execute("DROP TABLE claims_v1")
-
-
-class RegistryError(EligibilityError, OSError):
-    """
-    An evidence registry's storage that cannot be used.
-
-    The file cannot be opened, is not an SQLite database, holds tables that
-    are not a registry's, or was written by a newer version of the schema.
-
-    .. versionadded:: 0.1.0
-    """
-
-
-class RegistryBusyError(RegistryError, TimeoutError):
-    """
-    Other writers held the registry for longer than its ``busy_timeout``.
-
-    Nothing was written; the operation can be tried again.
-
-    .. versionadded:: 0.1.0
-    """
 
 
 def _primary_code(error: sqlite3.Error) -> int | None:

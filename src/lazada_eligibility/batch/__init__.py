@@ -22,18 +22,18 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import attrs
 
-from ._batch_workers import DEFAULT_CHUNK_SIZE as _DEFAULT_CHUNK_SIZE
-from ._batch_workers import Decided, Job, check_run, reason_codes, stream
-from .exceptions import FieldProblem
-from .rules import Verdict
+from ..exceptions import FieldProblem
+from ..rules import Verdict
+from ._workers import DEFAULT_CHUNK_SIZE as _DEFAULT_CHUNK_SIZE
+from ._workers import Decided, Job, check_run, reason_codes, stream
 
 if TYPE_CHECKING:
-    from .categories import CategoryTaxonomy
-    from .decision import Decision
-    from .models import Application
-    from .platforms import PlatformCatalog
-    from .policy import Policy
-    from .typing import EvidenceRegistry, ExchangeRates
+    from ..categories import CategoryTaxonomy
+    from ..decision import Decision
+    from ..models import Application
+    from ..platforms import PlatformCatalog
+    from ..policy._policy import Policy
+    from ..typing import EvidenceRegistry, ExchangeRates
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "BatchResult", "BatchSummary", "evaluate_many"]
 

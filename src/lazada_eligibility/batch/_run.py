@@ -20,16 +20,16 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Final
 
-from ._postgres_registry import is_postgres_url, redacted
-from ._version import __version__
-from .rules import Verdict
+from .._version import __version__
+from ..registry._postgres import is_postgres_url, redacted
+from ..rules import Verdict
 
 if TYPE_CHECKING:
     import datetime as dt
 
-    from .batch import BatchSummary
-    from .policy import Policy
-    from .typing import ExchangeRates
+    from ..policy._policy import Policy
+    from ..typing import ExchangeRates
+    from . import BatchSummary
 
 __all__ = [
     "FORMAT",
