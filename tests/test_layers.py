@@ -144,3 +144,23 @@ class TestLayers:
 
             assert (target, False) not in found
             assert any(t.split(".")[0] == target and lazy for t, lazy in found)
+
+    def test_the_picture_names_every_layer(self):
+        """Every module and subpackage in LAYERS appears in docs/architecture.md's picture, in the same order."""
+        text = (PACKAGE.parent.parent / "docs" / "architecture.md").read_text("utf-8")
+        picture = text.split("```text\n", 1)[1].split("```", 1)[0]
+        rows = [row for row in picture.split("├") if "│" in row]
+        drawn = [
+            [
+                word.strip(",/")
+                for line in row.splitlines()
+                for word in line.strip(" │").split("  ")[0].split()
+            ]
+            for row in rows
+        ]
+        placed = {name: len(drawn) - 1 - i for i, names in enumerate(drawn) for name in names}
+
+        for i, names in enumerate(LAYERS[:-1]):  # the last layer holds the aliases of moved paths
+            for name in names:
+                assert name in placed, f"{name} is missing from the picture"
+                assert i == placed[name], f"{name} is drawn in the wrong layer"
