@@ -3,8 +3,9 @@ JSON Lines in and out for batch runs: numbered input lines, and output that surv
 
 Output is written in whole lines, a chunk of them per ``write`` call, and
 flushed to the operating system after each chunk: a process killed at any
-moment leaves a file of complete lines, except that a write cut short by a
-full disk or a power cut can leave one torn line at the end.
+moment leaves a file of complete lines, except that a write cut short (the
+kernel stops a write for SIGKILL between pages; a full disk; a power cut)
+can leave one torn line at the end.
 :func:`open_output` with ``resume=True`` cuts such a line off, counts the
 complete ones and says how many input lines to skip.
 """
