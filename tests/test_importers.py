@@ -363,6 +363,26 @@ class TestReport:
         assert "  PROBLEM column 'total'" in summary
         assert "no category mapping for: A" in summary
 
+    def test_summary_escapes_what_the_export_says(self):
+        """Cells holding escapes, bidi overrides or line feeds are shown escaped: they cannot fake a line."""
+        hostile = "A\x1b[2J\u202eB\nPROBLEM none"
+        result = im.read(
+            "csv",
+            csv_text(
+                f'2026-09-01,5,"{hostile}"', '2026-09-01,"x\x1b]0;t\x07",B', header="day,total,sku"
+            ),
+            errors="report",
+            sku_column="sku",
+            sku_categories={"B": "mobiles"},
+            **CSV_OPTIONS,
+        )
+        summary = result.report.summary()
+
+        assert "no category mapping for: A\\x1b[2J\\u202eB\\nPROBLEM none" in summary
+        assert summary.isprintable() is False  # the report's own line breaks stay
+        assert all(line.isprintable() for line in summary.split("\n"))
+        assert 4 == len(summary.split("\n"))
+
     def test_summary_without_months(self):
         """A report with no counted rows says so."""
         report = im.read("csv", csv_text("", ""), **CSV_OPTIONS).report

@@ -219,6 +219,18 @@ class TestImportCommand:
         assert 64 == code
         assert "currency" in capsys.readouterr().err
 
+    def test_error_messages_show_hostile_values_escaped(self, tmp_path, capsys):
+        """A file name quoted in an error cannot move the cursor or turn the text around on the terminal."""
+        missing = tmp_path / "orders\x1b[2J\u202e.csv"
+
+        code = main("import", "auto", missing, "--store-id", "S", "--platform", "ebay.com")
+        err = capsys.readouterr().err
+
+        assert 66 == code
+        assert "\x1b" not in err
+        assert "\u202e" not in err
+        assert "orders\\x1b[2J\\u202e.csv" in err
+
     def test_wrong_format_is_65(self, capsys):
         """A file of the wrong format exits 65 naming the missing columns."""
         code = main(

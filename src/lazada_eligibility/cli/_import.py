@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Final, TextIO
 
+from .._terminal import one_line
 from ..categories import LAZADA_CATEGORIES
 from ..exceptions import ExportFormatError, FieldProblem, ValidationError
 from ..importers._api import KINDS, import_store
@@ -237,7 +238,7 @@ def _run(args: argparse.Namespace, out: TextIO | None) -> int:
         return _fail(f"{e.filename or 'an input file'}: {e.strerror or e}", EX_NOINPUT)
     if not args.quiet:
         lines = [r.summary() for r in imported.reports]
-        lines.extend(f"left out of the store: {e.describe()}" for e in imported.excluded)
+        lines.extend(f"left out of the store: {one_line(e.describe())}" for e in imported.excluded)
         sys.stderr.write("\n".join(lines) + "\n")
     text = json.dumps(imported.store.to_dict(), ensure_ascii=False, indent=2) + "\n"
     if args.output is None:
@@ -412,5 +413,5 @@ def _exports(args: argparse.Namespace) -> list[Export] | int:
 
 def _fail(message: str, code: int) -> int:
     # One line, whatever the message quotes: a newline in a cell stays escaped.
-    sys.stderr.write("lazada-eligibility import: " + " ".join(message.split()) + "\n")
+    sys.stderr.write("lazada-eligibility import: " + one_line(" ".join(message.split())) + "\n")
     return code

@@ -10,6 +10,7 @@ from typing import Any, TextIO
 
 import attrs
 
+from .._terminal import escape
 from ..models import MonthlyTurnover, Store
 from ..money import Money
 from ..periods import Month
@@ -240,18 +241,24 @@ class ImportReport:
 
         .. versionadded:: 0.1.0
         """
+        # Cells and file names come from the export: shown escaped, they
+        # cannot add a line, move the cursor or turn the text around.
         head = (
-            f"{self.source}: {self.kind}, header on line {self.header_line}, "
+            f"{escape(self.source)}: {self.kind}, header on line {self.header_line}, "
             f"{_rows(self.rows_read)}: {self.rows_used} used, {self.rows_skipped} skipped"
         )
         lines = [head]
-        lines.extend("  " + ("PROBLEM " if s.problem else "") + s.describe() for s in self.skipped)
+        lines.extend(
+            "  " + ("PROBLEM " if s.problem else "") + escape(s.describe()) for s in self.skipped
+        )
         months = ", ".join(str(m) for m in self.months) or "none"
         currencies = ", ".join(self.currencies) or "none"
         lines.append(f"  months {months}; currencies {currencies}")
         if self.unmapped:
-            lines.append("  no category mapping for: " + ", ".join(self.unmapped))
-        lines.extend(f"  left out {e.describe()}" for e in self.excluded)
+            lines.append(
+                "  no category mapping for: " + ", ".join(escape(u) for u in self.unmapped)
+            )
+        lines.extend(f"  left out {escape(e.describe())}" for e in self.excluded)
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
