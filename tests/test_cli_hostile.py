@@ -332,7 +332,7 @@ class TestReproductions:
             (b"currency,month,rate_to_usd\nEUR,2026-08,1.08\xe9\n", "not UTF-8 text"),
             (
                 b"currency,month,rate_to_usd\nEUR,2026-08," + b"1" * 140_000 + b"\n",
-                "line 2: not CSV this library reads: field larger than field limit (131072)",
+                "rates.csv:2: not CSV this library reads: field larger than field limit (131072)",
             ),
         ],
     )

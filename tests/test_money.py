@@ -293,6 +293,36 @@ class TestRateTable:
         with pytest.raises(ValidationError, match="ccy,month,rate"):
             RateTable.from_csv(path)
 
+    @pytest.mark.parametrize(
+        ("data", "expected"),
+        [
+            (
+                b"currency,month,rate_to_usd\nEUR,2026-08,1.0\xff\n",
+                "{path}: not UTF-8 text: invalid start byte at byte 43 (line 2)",
+            ),
+            (
+                b"currency,month,rate_to_usd\n" + b"#" * (16 << 20),
+                "{path}: larger than 16 MiB, the limit for this file",
+            ),
+            (
+                b'currency,month,rate_to_usd\n"' + b"9" * 200_000 + b'"\n',
+                "{path}:2: not CSV this library reads: field larger than field limit (131072)",
+            ),
+        ],
+        ids=["not-utf8", "too-large", "huge-field"],
+    )
+    def test_from_csv_reads_as_every_input_is_read(
+        self, tmp_path: Path, data: bytes, expected: str
+    ):
+        """Garbage, huge files and huge fields are a ValidationError naming the file, never a traceback."""
+        path = tmp_path / "rates.csv"
+        path.write_bytes(data)
+
+        with pytest.raises(ValidationError) as info:
+            RateTable.from_csv(path)
+
+        assert expected.format(path=path) == str(info.value)
+
     def test_pickle(self):
         """Rate tables pickle (they travel to worker processes)."""
         table = RateTable({("EUR", Month(2026, 8)): "1.1"})

@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import decimal
 import functools
+import io
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import attrs
 import babel.numbers
 
-from . import _arith
+from . import _arith, _reading
 from .exceptions import CurrencyMismatchError, FieldProblem, ValidationError
 from .limits import AMOUNT_LIMIT
 from .periods import Month
@@ -485,41 +486,56 @@ class RateTable:
         """
         Read a CSV file with the header ``currency,month,rate_to_usd``.
 
+        The file is read as every input is: at most 16 MiB of UTF-8 (a
+        byte-order mark is dropped), fields no longer than :mod:`csv` reads.
+
         Raises:
             ValidationError: Naming the file and line of every bad row, a
-                missing header, or a rate given twice.
+                missing header, or a rate given twice; or naming the file
+                when it is too large, not UTF-8 or not CSV.
+            OSError: The file cannot be opened or read.
 
         .. versionadded:: 0.1.0
         """
         path = Path(path)
+        try:
+            text = _reading.read_text(path, _reading.RATES_BYTES)
+            _reading.check_csv(text)
+        except ValidationError as e:
+            # "line 7" becomes "rates.csv:7", as the rows' problems are named.
+            raise ValidationError(
+                FieldProblem(
+                    f"{path}:{p.path.removeprefix('line ')}" if p.path else str(path), p.message
+                )
+                for p in e.problems
+            ) from None
         problems: list[FieldProblem] = []
         table: dict[tuple[str, Month], Decimal] = {}
-        with path.open(newline="", encoding="utf-8-sig") as f:
-            reader = csv.reader(f)
-            header = [h.strip().lower() for h in next(reader, [])]
-            if header != ["currency", "month", "rate_to_usd"]:
-                raise ValidationError.single(
-                    f"{path}:1",
-                    f"expected the header 'currency,month,rate_to_usd', got {','.join(header)!r}",
-                )
-            for row in reader:
-                where = f"{path}:{reader.line_num}"
-                if not any(cell.strip() for cell in row):
-                    continue
-                if len(row) != 3:
-                    problems.append(FieldProblem(where, f"expected 3 cells, got {len(row)}"))
-                    continue
-                try:
-                    currency = known_currency(row[0])
-                    month = Month.parse(row[1])
-                    rate = bounded_rate(row[2], "rate_to_usd")
-                except ValidationError as e:
-                    problems.extend(e.prefixed(where).problems)
-                    continue
-                if (currency, month) in table:
-                    problems.append(FieldProblem(where, f"a second rate for {currency} in {month}"))
-                    continue
-                table[currency, month] = rate
+        reader = csv.reader(io.StringIO(text, newline=""))
+        header = [h.strip().lower() for h in next(reader, [])]
+        if header != ["currency", "month", "rate_to_usd"]:
+            raise ValidationError.single(
+                f"{path}:1",
+                f"expected the header 'currency,month,rate_to_usd', got {','.join(header)!r}",
+            )
+        for row in reader:
+            where = f"{path}:{reader.line_num}"
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != 3:
+                problems.append(FieldProblem(where, f"expected 3 cells, got {len(row)}"))
+                continue
+            try:
+                currency = known_currency(row[0])
+                month = Month.parse(row[1])
+                rate = bounded_rate(row[2], "rate_to_usd")
+            except ValidationError as e:
+                problems.extend(e.prefixed(where).problems)
+                continue
+            if (currency, month) in table:
+                problems.append(FieldProblem(where, f"a second rate for {currency} in {month}"))
+                continue
+            table[currency, month] = rate
         if problems:
             raise ValidationError(problems)
         return cls(table)

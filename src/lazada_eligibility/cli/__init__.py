@@ -158,9 +158,7 @@ def read_rates(path: str | None) -> RateTable | None:
     if not Path(path).is_file():
         raise CliError(f"{path}: no such rates file", EXIT_NOINPUT)
     try:
-        # Size and encoding first, as for every input; then the rows.
-        text = _reading.read_text(Path(path), _reading.RATES_BYTES)
-        _reading.check_csv(text)
+        # RateTable.from_csv reads as every input is read: size, encoding, then rows.
         return RateTable.from_csv(path)
     except OSError as e:
         raise CliError(f"{path}: cannot read: {e.strerror or e}", EXIT_NOINPUT) from None
