@@ -1,26 +1,8 @@
 """
 Policies as documents: load and validate TOML or JSON, dump the canonical form.
 
-A policy document has ``id``, ``version``, ``title``, ``source``, optional
-``[params]`` and ``rule``, a tree whose every node is one rule kind with
-its parameters, exactly as :meth:`~lazada_eligibility.rules.Rule.to_doc`
-writes it::
-
-    id = "demo"
-    version = "1"
-
-    [params]
-    minimum = "1500"
-
-    [rule]
-    any_store = { all = [
-      { platform_kind = { kinds = ["cross-border"] } },
-      { each_month = { window = 3, rule = { min_turnover = { amount = { param = "minimum" }, currency = "USD" } } } },
-    ] }
-
-Loading is safe by construction: only registered rule kinds, built through
-the public factories; only declared parameters of the right types; no
-code, no imports, no attribute lookups by name; bounded depth and size.
+The document format is described in :mod:`lazada_eligibility.policy`, the
+public face of this module.
 """
 
 from __future__ import annotations
