@@ -55,7 +55,7 @@ from lazada_eligibility.rules import (
 from strategies import AS_OF, application_rules, applications, rate_tables
 
 PACKAGE = Path(__file__).parent.parent / "src" / "lazada_eligibility"
-DEFAULT_FILE = PACKAGE / "policies" / "lazada-cross-border.toml"
+DEFAULT_FILE = PACKAGE / "policy" / "shipped" / "lazada-cross-border.toml"
 SCHEMA_FILE = PACKAGE / "data" / "policy.schema.json"
 DEEP_PATH = "rule.all[0].any_store.all[2].each_month.rule.min_turnover.amount"
 
