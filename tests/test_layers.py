@@ -25,9 +25,10 @@ LAYERS: Final = (
      "_policy_text", "engine", "claiming", "diff", "planning"),
     ("remediation",),
     ("explain",),
+    ("policy_testing",),
     ("importers",),
     ("batch", "_batch_io", "_batch_workers", "_batch_run", "_batch_summary", "spark"),
-    ("cli", "_cli_application", "_cli_batch", "_cli_policy", "_cli_registry", "_cli_when", "__main__", "testing",
+    ("cli", "_cli_application", "_cli_batch", "_cli_policy", "_cli_registry", "_cli_when", "_cli_policy_test", "__main__", "testing",
      "__init__"),
 )  # fmt: skip
 
