@@ -191,7 +191,7 @@ def _text(results: list[SuiteResult], updated: set[Path], minimum: Decimal | Non
             lines.append(f"FAIL case[{case.case.index}] {escape(case.case.name)!r}")
             lines.extend(f"  {p}" for p in problems)
             for diff in _diffs(case, updated):
-                lines.extend(f"    {line}" for line in escape(diff).splitlines())
+                lines.extend(f"    {escape(line)}" for line in diff.splitlines())
         total = len(result.cases)
         lines.append(f"{total} cases: {total - failed} passed, {failed} failed")
         lines.extend(_coverage_lines(result.coverage, minimum))
