@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import shlex
 import tomllib
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -311,3 +312,49 @@ def test_shipped_suite():
     status, out = run("policy", "test", str(SHIPPED_SUITE), "--min-coverage", "100")
     assert 0 == status, out
     assert "coverage: 24 of 24 node-verdict pairs reached (100.0%)" in out
+
+
+DOCS = Path(__file__).parent.parent / "docs" / "policy-files.md"
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+
+def _fenced(text: str, kind: str) -> list[str]:
+    """The bodies of the page's fenced blocks of *kind*, in order."""
+    found, lines, at = [], text.splitlines(), 0
+    while at < len(lines):
+        if lines[at] == f"```{kind}":
+            end = lines.index("```", at + 1)
+            found.append("\n".join(lines[at + 1 : end]) + "\n")
+            at = end
+        at += 1
+    return found
+
+
+class TestPolicyFilesPage:
+    def test_test_section_output_is_real(self, tmp_path, monkeypatch, capsys):
+        """The 'Test it' section's commands, run on its suite, print exactly what the page shows."""
+        page = DOCS.read_text("utf-8")
+        [suite_text] = [b for b in _fenced(page, "toml") if "[[case]]" in b]
+        runs = [
+            b for b in _fenced(page, "console") if b.startswith("$ lazada-eligibility policy test")
+        ]
+        assert 3 == len(runs)
+        document = lazada_cross_border_document()
+        for old, new in (('id = "lazada-cross-border"', 'id = "my-lazada"'),
+                         ('version = "2026.11"', 'version = "2027.1"'),
+                         ("months = 3", "months = 4"), ('minimum = "1000"', 'minimum = "1500"')):  # fmt: skip
+            document = document.replace(old, new)
+        (tmp_path / "my-policy.toml").write_text(document, "utf-8")
+        (tmp_path / "examples").symlink_to(EXAMPLES)
+        monkeypatch.chdir(tmp_path)
+        # As the page says: the first run is of the suite with the earliest date mistaken.
+        first = suite_text.replace('earliest = "2027-02-01"', 'earliest = "2027-03-01"')
+        assert first != suite_text
+        for suite, block in zip((first, suite_text, suite_text), runs, strict=True):
+            (tmp_path / "my-policy.suite.toml").write_text(suite, "utf-8")
+            command, _, shown = block.partition("\n")
+            capsys.readouterr()
+            _, out = run(*shlex.split(command.removeprefix("$ lazada-eligibility ")))
+            assert shown == capsys.readouterr().err + out
+        generated = tomllib.loads((tmp_path / "my-policy.boundaries.toml").read_text("utf-8"))
+        assert "my-policy.toml" == generated["policy"]

@@ -263,6 +263,16 @@ class TestLoadSuite:
         [problem] = _problems(path)
         assert problem.startswith("case[0].application: in case 'broken': bad.json: not JSON:")
 
+    def test_huge_application(self, tmp_path):
+        """An application file over the limit is refused before it is parsed, naming the case."""
+        (tmp_path / "big.json").write_bytes(b" " * (4 << 20) + b"{}")
+        path = _suite(
+            tmp_path, HEAD + '[[case]]\nname = "big"\napplication = "big.json"\nverdict = "pass"\n'
+        )
+        assert [
+            "case[0].application: in case 'big': big.json: larger than 4 MiB, the limit for this file"
+        ] == _problems(path)
+
     def test_garbage_toml(self, tmp_path):
         """Text that is not TOML is refused with the parser's place, not a traceback."""
         path = _suite(tmp_path, "policy = = \n[[case\n")

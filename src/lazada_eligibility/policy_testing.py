@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import pathlib
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import ROUND_FLOOR, Decimal
@@ -161,11 +162,11 @@ class Case:
     index: int
     name: str
     application: Application
-    application_file: Path | None
+    application_file: pathlib.Path | None
     verdict: Verdict
     reasons: frozenset[str]
     earliest: tuple[bool, dt.date | None]
-    explain: tuple[tuple[str, Path], ...]
+    explain: tuple[tuple[str, pathlib.Path], ...]
     as_of: dt.date
     claimed: tuple[tuple[str, str, str], ...] = ()
 
@@ -186,7 +187,7 @@ class Suite:
     .. versionadded:: 0.3.0
     """
 
-    path: Path
+    path: pathlib.Path
     policy: Policy
     policy_ref: str
     as_of: dt.date
@@ -344,8 +345,9 @@ def _reasons(raw: object, where: str, codes: list[str], problems: _Problems) -> 
             close = difflib.get_close_matches(code, codes, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             problems.add(at, f"unknown outcome code {code!r}{hint}")
-        seen.add(code) if isinstance(code, str) else None
-    return frozenset(c for c in seen if c in codes)
+        else:
+            seen.add(code)
+    return frozenset(seen)
 
 
 def _explain(
@@ -470,7 +472,7 @@ def _case(  # noqa: C901, PLR0912 -- one check per key of a case
 
 
 def load_suite(
-    path: Path | str,
+    path: pathlib.Path | str,
     *,
     categories: CategoryTaxonomy | None = None,
 ) -> Suite:
@@ -586,7 +588,7 @@ class GoldenText:
     """
 
     locale: str
-    path: Path
+    path: pathlib.Path
     expected: str | None
     actual: str
 
@@ -939,7 +941,7 @@ def _kind_codes(kind: str) -> tuple[tuple[str, frozenset[Verdict]], ...]:
     return tuple((code, _verdicts_of(code, meaning)) for code, meaning in pairs)
 
 
-def child_paths(rule: Rule[Any], path: str) -> tuple[str, ...]:
+def _child_paths(rule: Rule[Any], path: str) -> tuple[str, ...]:
     """
     Return the paths of *rule*'s children, *rule* being at *path*, as its document writes them.
     """
@@ -975,7 +977,7 @@ def _nodes(rule: Rule[Any], path: str = "rule") -> Iterator[tuple[str, Rule[Any]
         where, node, whole = stack.pop()
         yield where, node, whole
         inner_whole = not (isinstance(node, CombinedStores) and isinstance(node.rule, AllOf))
-        items = list(zip(child_paths(node, where), node.children(), strict=True))
+        items = list(zip(_child_paths(node, where), node.children(), strict=True))
         stack.extend((p, c, inner_whole) for p, c in reversed(items))
 
 
@@ -996,7 +998,7 @@ def _observe(rule: Rule[Any], path: str, outcome: Outcome, seen: _Seen) -> None:
         if out.rule != node.kind:
             continue  # not this node's outcome: a custom rule's own tree
         seen.add(where, out)
-        kids, paths = node.children(), child_paths(node, where)
+        kids, paths = node.children(), _child_paths(node, where)
         if not kids:
             continue
         if isinstance(node, _EachStore | EachMonth):
@@ -1009,7 +1011,7 @@ def _observe(rule: Rule[Any], path: str, outcome: Outcome, seen: _Seen) -> None:
         elif isinstance(node, CombinedStores):
             inner, inner_path = kids[0], paths[0]
             if isinstance(inner, AllOf):
-                parts = list(zip(child_paths(inner, inner_path), inner.rules, strict=True))
+                parts = list(zip(_child_paths(inner, inner_path), inner.rules, strict=True))
             else:
                 parts = [(inner_path, inner)]
             filters = [(p, r) for p, r in parts if any(r is f for f in node.filters)]
