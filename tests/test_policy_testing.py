@@ -540,6 +540,48 @@ class TestCoverage:
         assert {Verdict.PASS} == by_path["rule.combined_stores.all[1].each_month.rule"].reached
         assert (4, 12) == (found.reached, found.reachable)
 
+    def test_not_and_any_paths(self):
+        """Nodes below 'not' and 'any' are found by their document paths and observed."""
+        policy = load_policy(
+            'id = "n"\nversion = "1"\n[rule]\nall = [\n'
+            '  { not = { prohibited_categories = { categories = ["mobiles"] } } },\n'
+            '  { any_store = { any = [{ platform_kind = { kinds = ["domestic"] } }, { owner_is = {} }] } },\n'
+            "]\n"
+        )
+        found = coverage(policy.rule, _decide(policy, ELIGIBLE))
+        reached = {n.path: sorted(v.value for v in n.reached) for n in found.nodes}
+        assert {
+            "rule": ["review"],
+            "rule.all[0]": ["pass"],
+            "rule.all[0].not": ["fail"],
+            "rule.all[1]": ["review"],
+            "rule.all[1].any_store": ["review"],
+            "rule.all[1].any_store.any[0]": ["fail"],
+            "rule.all[1].any_store.any[1]": ["review"],
+        } == reached
+
+    def test_custom_kind(self):
+        """A registered kind of one's own is a node with the verdicts of its codes."""
+        from lazada_eligibility.policy_io import RuleParam, register_rule_kind
+        from lazada_eligibility.rules import leaf_rule
+
+        @leaf_rule("store")
+        def coverage_months(store, ctx, *, months):
+            """The store has turnover in at least *months* months."""
+            return len({r.month for r in store.turnover}) >= months
+
+        register_rule_kind(
+            "coverage_months", coverage_months, {"months": RuleParam("int", 3)}, replace=True
+        )
+        policy = load_policy(
+            'id = "k"\nversion = "1"\nrule = { any_store = { coverage_months = {} } }\n'
+        )
+        found = coverage(policy.rule, _decide(policy, ELIGIBLE))
+        node = found.nodes[1]
+        assert ("rule.any_store", "coverage_months") == (node.path, node.kind)
+        assert frozenset(Verdict) == node.reachable
+        assert frozenset({Verdict.PASS}) == node.reached
+
     def test_shipped_suite_covers_every_pair(self):
         """The shipped policy's own suite passes and reaches every node-verdict pair."""
         result = run_suite(load_suite(SHIPPED_SUITE))
