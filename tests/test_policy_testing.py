@@ -397,6 +397,20 @@ class TestRunSuite:
         result = run_suite(load_suite(path))
         assert [] == [p for c in result.cases for p in c.problems()]
 
+    def test_claim_on_unknown_platform(self, tmp_path):
+        """A claimed record the registry cannot hold is a suite error naming the case and holder."""
+        (tmp_path / "ok.json").write_text(json.dumps(ELIGIBLE), "utf-8")
+        path = _suite(
+            tmp_path,
+            HEAD + '[[case]]\nname = "odd"\napplication = "ok.json"\nverdict = "pass"\n'
+            'claimed = [{ platform = "Nowhere Mall", store_id = "x", application_id = "OTHER" }]\n',
+        )
+        with pytest.raises(SuiteError) as caught:
+            run_suite(load_suite(path))
+        assert str(caught.value).startswith(
+            "case[0].claimed: the records claimed by 'OTHER' cannot be claimed: "
+        )
+
     def test_golden_texts(self, tmp_path):
         """A golden text that differs gives a unified diff; write_golden rewrites only it."""
         (tmp_path / "short.json").write_text(json.dumps(SHORT), "utf-8")

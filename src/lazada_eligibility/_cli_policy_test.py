@@ -189,7 +189,7 @@ def _text(results: list[SuiteResult], updated: set[Path], minimum: Decimal | Non
                 continue
             failed += 1
             lines.append(f"FAIL case[{case.case.index}] {escape(case.case.name)!r}")
-            lines.extend(f"  {p}" for p in problems)
+            lines.extend(f"  {escape(p)}" for p in problems)
             for diff in _diffs(case, updated):
                 lines.extend(f"    {escape(line)}" for line in diff.splitlines())
         total = len(result.cases)

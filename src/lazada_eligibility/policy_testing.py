@@ -46,16 +46,18 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from . import _policy_text, _reading
+from . import _policy_text, _reading, _toml_writer
 from ._l10n import LANGUAGES, catalog_language
 from ._policy_kinds import KINDS
 from .codes import code_specs
 from .decision import Decision
 from .exceptions import EligibilityError, FieldProblem, PolicyError, ValidationError
+from .explain import explain
 from .limits import AS_OF_RANGE
 from .models import Application, MonthlyTurnover, Store
 from .money import Money, RateTable, currency_digits
 from .periods import Month, review_window
+from .planning import earliest_plan
 from .policies import LAZADA_CROSS_BORDER
 from .policy import Policy
 from .policy_io import load_policy
@@ -795,15 +797,14 @@ def _registry(case: Case, platforms: PlatformCatalog | None) -> InMemoryRegistry
     holders: dict[str, list[Store]] = {}
     for platform, store_id, holder in case.claimed:
         holders.setdefault(holder, []).append(Store(platform, store_id))
-    for i, (holder, stores) in enumerate(holders.items()):
+    for holder, stores in holders.items():
         try:
             registry.claim(
                 Application(f"holder of {holder}", case.application.category, stores, id=holder)
             )
         except EligibilityError as e:
-            raise SuiteError(
-                [FieldProblem(f"case[{case.index}].claimed", f"claim {i}: {e}")]
-            ) from None
+            message = f"the records claimed by {holder!r} cannot be claimed: {e}"
+            raise SuiteError([FieldProblem(f"case[{case.index}].claimed", message)]) from None
     return registry
 
 
@@ -813,9 +814,6 @@ def _decide(
     platforms: PlatformCatalog | None,
     categories: CategoryTaxonomy | None,
 ) -> CaseResult:
-    from .explain import explain  # noqa: PLC0415 -- explain sits above the engine
-    from .planning import earliest_plan  # noqa: PLC0415 -- planning sits above the engine
-
     registry = _registry(case, platforms)
     catalogs: dict[str, Any] = {"platforms": platforms, "categories": categories}
     try:
@@ -1198,9 +1196,6 @@ def generate_suite(
 
     .. versionadded:: 0.3.0
     """
-    from . import _toml_writer  # noqa: PLC0415 -- only when writing
-    from .planning import earliest_plan  # noqa: PLC0415 -- planning sits above the engine
-
     template = _TEMPLATE if template is None else template
     lines = [
         "# Boundary cases written by `lazada-eligibility policy test --generate`.",
