@@ -139,7 +139,7 @@ class SuiteError(EligibilityError, ValueError):
         super().__init__(message)
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Case:
     """
     One case of a suite: an application and what the policy must say about it.
@@ -173,7 +173,7 @@ class Case:
     claimed: tuple[tuple[str, str, str], ...] = ()
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Suite:
     """
     A loaded suite: the policy, the day, the cases.
@@ -469,7 +469,16 @@ def _case(  # noqa: C901, PLR0912 -- one check per key of a case
     ):
         return None
     return Case(
-        index, name, application, source, verdict, reasons, earliest, explain, as_of, claimed
+        index=index,
+        name=name,
+        application=application,
+        application_file=source,
+        verdict=verdict,
+        reasons=reasons,
+        earliest=earliest,
+        explain=explain,
+        as_of=as_of,
+        claimed=claimed,
     )
 
 
@@ -550,7 +559,14 @@ def load_suite(
     ]
     if problems.found or policy is None or ref is None or as_of is None:
         raise SuiteError(problems.found, missing=problems.missing)
-    return Suite(path, policy, ref, as_of, tuple(c for c in cases if c is not None), rates)
+    return Suite(
+        path=path,
+        policy=policy,
+        policy_ref=ref,
+        as_of=as_of,
+        cases=tuple(c for c in cases if c is not None),
+        rates=rates,
+    )
 
 
 def _rates(raw: object, base: Path, problems: _Problems) -> RateTable | None:
@@ -575,7 +591,7 @@ def _rates(raw: object, base: Path, problems: _Problems) -> RateTable | None:
 # Running -------------------------------------------------------------------
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class GoldenText:
     """
     One golden explanation: the file, what it holds and what the decision says now.
@@ -611,7 +627,7 @@ class GoldenText:
         return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class CaseResult:
     """
     What the policy said about one case, against what the case expects.
@@ -689,7 +705,7 @@ def _day(day: dt.date | None) -> str:
     return _NEVER if day is None else day.isoformat()
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class NodeCoverage:
     """
     One node of the policy's rule tree, and what the suite's cases made it say.
@@ -764,7 +780,7 @@ class Coverage:
         return value.quantize(Decimal("0.1"), rounding=ROUND_FLOOR)
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class SuiteResult:
     """
     A suite's run: each case's result and the coverage.
@@ -852,8 +868,8 @@ def _decide(
             raise SuiteError(
                 [FieldProblem(f"case[{case.index}].explain.{locale}", f"{path.name}: {e}")]
             ) from None
-        golden.append(GoldenText(locale, path, expected, actual))
-    return CaseResult(case, decision, earliest, tuple(golden))
+        golden.append(GoldenText(locale=locale, path=path, expected=expected, actual=actual))
+    return CaseResult(case=case, decision=decision, earliest=earliest, golden=tuple(golden))
 
 
 def run_suite(
@@ -893,7 +909,8 @@ def run_suite(
     .. versionadded:: 0.3.0
     """
     results = tuple(_decide(suite, c, platforms, categories) for c in suite.cases)
-    return SuiteResult(suite, results, coverage(suite.policy.rule, [r.decision for r in results]))
+    found = coverage(suite.policy.rule, [r.decision for r in results])
+    return SuiteResult(suite=suite, cases=results, coverage=found)
 
 
 def write_golden(result: SuiteResult) -> tuple[Path, ...]:
@@ -902,6 +919,28 @@ def write_golden(result: SuiteResult) -> tuple[Path, ...]:
 
     Raises:
         OSError: A file cannot be written.
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> from lazada_eligibility.policy_testing import load_suite, run_suite, write_golden
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (folder / "suite.toml").write_text('''
+        ... policy = "lazada-cross-border"
+        ... as_of = "2026-11-28"
+        ... [[case]]
+        ... name = "no store"
+        ... application = { applicant = "Seller Co.", category = "mobiles", stores = [] }
+        ... verdict = "fail"
+        ... reasons = ["stores.none"]
+        ... explain.ms = "golden/no-store.ms.txt"
+        ... ''')
+        >>> result = run_suite(load_suite(folder / "suite.toml"))
+        >>> result.cases[0].problems()[0].startswith("explain.ms: no golden file")
+        True
+        >>> [p.name for p in write_golden(result)]
+        ['no-store.ms.txt']
+        >>> run_suite(load_suite(folder / "suite.toml")).passed
+        True
 
     .. versionadded:: 0.3.0
     """
@@ -1051,12 +1090,12 @@ def coverage(rule: Rule[Any], decisions: Iterable[Decision]) -> Coverage:
         reachable = frozenset(v for _, vs in codes for v in vs) if whole else frozenset()
         nodes.append(
             NodeCoverage(
-                path,
-                node.kind,
-                reachable,
-                frozenset(seen.verdicts.get(path, ())),
-                tuple(c for c, _ in codes),
-                frozenset(seen.codes.get(path, ())),
+                path=path,
+                kind=node.kind,
+                reachable=reachable,
+                reached=frozenset(seen.verdicts.get(path, ())),
+                codes=tuple(c for c, _ in codes),
+                produced=frozenset(seen.codes.get(path, ())),
             )
         )
     return Coverage(tuple(nodes))
