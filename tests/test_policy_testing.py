@@ -411,6 +411,33 @@ class TestRunSuite:
             "case[0].claimed: the records claimed by 'OTHER' cannot be claimed: "
         )
 
+    def test_rates(self, tmp_path):
+        """The suite's rates convert turnover in other currencies; without them the case reviews."""
+        examples = Path(__file__).parent.parent / "examples"
+        case = (
+            '[[case]]\nname = "two currencies"\napplication = "{app}"\nverdict = "pass"\n'
+        ).format(app=(examples / "two-currencies.json").as_posix())
+        with_rates = _suite(
+            tmp_path,
+            HEAD + f'rates = "{(examples / "rates-2026.csv").as_posix()}"\n' + case,
+            "with.toml",
+        )
+        assert run_suite(load_suite(with_rates)).passed
+        without = run_suite(load_suite(_suite(tmp_path, HEAD + case, "without.toml")))
+        assert "verdict: expected pass, got review" == without.cases[0].problems()[0]
+
+    def test_missing_rates(self, tmp_path):
+        """A rates file that does not exist is a missing file."""
+        path = _suite(
+            tmp_path,
+            HEAD + 'rates = "rates.csv"\n' + f'[[case]]\nname = "a"\napplication = {NO_STORE}\n'
+            'verdict = "fail"\nreasons = ["stores.none"]\n',
+        )
+        with pytest.raises(SuiteError) as caught:
+            load_suite(path)
+        assert caught.value.missing
+        assert str(caught.value).startswith("rates: no such rates file 'rates.csv'")
+
     def test_golden_texts(self, tmp_path):
         """A golden text that differs gives a unified diff; write_golden rewrites only it."""
         (tmp_path / "short.json").write_text(json.dumps(SHORT), "utf-8")

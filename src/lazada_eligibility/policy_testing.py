@@ -17,7 +17,8 @@ reason codes and optionally the earliest date and golden explanations::
     earliest = "2027-01-01"  # optional; "never" when no day can work
     explain.en = "golden/short-month.en.txt"  # optional: golden text per locale
 
-A case may also give ``as_of`` (its own decision day) and ``claimed``,
+A suite may name ``rates``, an exchange-rate file (``currency,month,rate_to_usd``)
+relative to it. A case may also give ``as_of`` (its own decision day) and ``claimed``,
 store records other applications already hold: ``claimed = [{ platform =
 "amazon.com", store_id = "A1", application_id = "APP-0" }]``. Every case
 is decided with an evidence registry in memory holding exactly those
