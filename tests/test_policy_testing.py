@@ -628,6 +628,11 @@ class TestCoverage:
         result = run_suite(load_suite(SHIPPED_SUITE))
         assert [] == [(c.case.name, c.problems()) for c in result.failed]
         assert Decimal("100.0") == result.coverage.percent
+        # Suites always check reuse, so the unchecked caveat is not asked of them.
+        assert [] == [n.path for n in result.coverage.nodes if "evidence.unchecked" in n.codes]
+        assert ("evidence.unchecked",) == coverage(LAZADA_CROSS_BORDER.rule, []).nodes[-1].codes[
+            3:4
+        ]
         names = " ".join(c.case.name for c in result.cases)
         for seed in ("domestic", "short", "category", "not the applicant's own", "already used"):
             assert seed in names

@@ -51,7 +51,7 @@ from . import _policy_text, _reading, _toml_writer
 from ._l10n import LANGUAGES, catalog_language
 from ._policy_kinds import KINDS
 from .codes import code_specs
-from .decision import Decision
+from .decision import CAVEAT_CODES, Decision
 from .exceptions import EligibilityError, FieldProblem, PolicyError, ValidationError
 from .explain import explain
 from .limits import AS_OF_RANGE
@@ -910,7 +910,8 @@ def run_suite(
     .. versionadded:: 0.3.0
     """
     results = tuple(_decide(suite, c, platforms, categories) for c in suite.cases)
-    found = coverage(suite.policy.rule, [r.decision for r in results])
+    # Every case is decided with a registry: reuse is never left unchecked.
+    found = coverage(suite.policy.rule, [r.decision for r in results], impossible=CAVEAT_CODES)
     return SuiteResult(suite=suite, cases=results, coverage=found)
 
 
@@ -1065,9 +1066,18 @@ def _observe(rule: Rule[Any], path: str, outcome: Outcome, seen: _Seen) -> None:
             stack.extend(zip(kids, paths, out.children, strict=True))
 
 
-def coverage(rule: Rule[Any], decisions: Iterable[Decision]) -> Coverage:
+def coverage(
+    rule: Rule[Any], decisions: Iterable[Decision], *, impossible: Iterable[str] = ()
+) -> Coverage:
     """
     Return which verdicts and codes each node of *rule* gave in *decisions*.
+
+    Args:
+        rule: The policy's rule tree.
+        decisions: Decisions made under it.
+        impossible: Outcome codes the decisions could not give, left out of
+            each node's codes (:func:`run_suite` leaves out
+            ``evidence.unchecked``: a suite's cases are always decided with a registry).
 
     Example:
         >>> import datetime as dt
@@ -1083,6 +1093,7 @@ def coverage(rule: Rule[Any], decisions: Iterable[Decision]) -> Coverage:
     .. versionadded:: 0.3.0
     """
     seen = _Seen()
+    left_out = frozenset(impossible)
     for decision in decisions:
         _observe(rule, "rule", decision.outcome, seen)
     nodes = []
@@ -1095,7 +1106,7 @@ def coverage(rule: Rule[Any], decisions: Iterable[Decision]) -> Coverage:
                 kind=node.kind,
                 reachable=reachable,
                 reached=frozenset(seen.verdicts.get(path, ())),
-                codes=tuple(c for c, _ in codes),
+                codes=tuple(c for c, _ in codes if c not in left_out),
                 produced=frozenset(seen.codes.get(path, ())),
             )
         )
@@ -1178,7 +1189,7 @@ def _boundaries(
     kept = _with_turnover(template, dict.fromkeys(before, amount), currency)
     if lag == 0:
         yield (
-            f"{where}: the day before the window moves ({move})",
+            f"{where}: the day before the window moves on {move}",
             move - dt.timedelta(days=1),
             kept,
         )
