@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import tempfile
 import tomllib
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from lazada_eligibility import (
     LAZADA_CROSS_BORDER,
@@ -731,3 +735,35 @@ def test_no_clock_read(monkeypatch, tmp_path):
         'claimed = [{ platform = "Amazon US", store_id = "a1test", application_id = "OTHER" }]\n',
     )
     assert run_suite(load_suite(path)).passed
+
+
+class TestGenerateProperties:
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        as_of=st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 12, 31)),
+        months=st.integers(min_value=1, max_value=6),
+        lag=st.integers(min_value=0, max_value=5),
+        cents=st.integers(min_value=0, max_value=10**8),
+    )
+    def test_generated_cases_always_pass(self, as_of, months, lag, cents):
+        """For any day, window, lag and minimum, every generated case passes under its policy."""
+        minimum = Decimal(cents).scaleb(-2)
+        document = lazada_cross_border_document()
+        for old, new in (("months = 3", f"months = {months}"), ("lag_days = 0", f"lag_days = {lag}"),
+                         ('minimum = "1000"', f'minimum = "{minimum}"')):  # fmt: skip
+            document = document.replace(old, new)
+        policy = load_policy(document)
+        text = generate_suite(policy, as_of=as_of, policy_ref="lazada-cross-border")
+        cases = tomllib.loads(text)["case"]
+        suite = attrs.evolve(load_suite_text(text), policy=policy)
+        result = run_suite(suite)
+        assert [] == [(c.case.name, c.problems()) for c in result.failed]
+        assert (3 if cents else 2) + (2 if lag == 0 else lag + 1) == len(cases)
+
+
+def load_suite_text(text: str):
+    """Load a suite from its text, in a temporary folder."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "suite.toml"
+        path.write_text(text, "utf-8")
+        return load_suite(path)
