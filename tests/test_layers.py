@@ -23,6 +23,7 @@ LAYERS: Final = (
     ("decision", "_decision_schema"),
     ("policy", "engine", "claiming", "planning"),
     ("explain",),
+    ("policy_testing",),
     ("importers",),
     ("batch",),
     ("cli", "__main__", "testing", "__init__"),

@@ -316,3 +316,7 @@ def register(commands: Any) -> None:  # noqa: ANN401 -- argparse's private subpa
     )
     add_catalog_options(p)
     p.set_defaults(run=_diff)
+
+    from ._policy_test import register as register_test  # noqa: PLC0415 -- it imports cli
+
+    register_test(sub)
