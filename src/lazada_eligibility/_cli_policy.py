@@ -27,7 +27,7 @@ from .cli import (
 from .diff import ChangedApplication, PolicyDiff, policy_diff
 from .exceptions import EligibilityError, PolicyError, ValidationError
 from .models import Application
-from .policies import LAZADA_CROSS_BORDER
+from .policies import LAZADA_CROSS_BORDER, SHIPPED_POLICIES
 from .policy import Policy
 from .policy_io import dump_policy, load_policy
 from .rules import Verdict
@@ -87,7 +87,7 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-_SHIPPED: Final = (LAZADA_CROSS_BORDER,)
+_SHIPPED: Final = SHIPPED_POLICIES
 """The policies the package ships, whose id and version a document may not reuse."""
 
 
