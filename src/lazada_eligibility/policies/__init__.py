@@ -126,7 +126,7 @@ SOURCE: Final = LAZADA_CROSS_BORDER.source
 """Where the default policy and each of its defaults come from."""
 
 SHIPPED_POLICIES: Final[tuple[Policy, ...]] = (LAZADA_CROSS_BORDER,)
-"""The policies the package ships: text output names any other policy's digest."""
+"""The policies the package ships; text output names the digest of any other policy."""
 
 
 def is_shipped(digest: str) -> bool:
