@@ -65,9 +65,9 @@ _HEADLINES: Final = {
     Verdict.REVIEW: N_("Needs manual review under policy {policy} (version {version})."),
 }
 # Said after the headline when the policy is not one the package ships.
-_NOT_SHIPPED: Final = N_(
-    "This is not a policy shipped with lazada-eligibility: its digest begins {digest}."
-)
+# TRANSLATORS: {digest} is the first 12 hexadecimal digits of the policy's SHA-256
+# digest; "lazada-eligibility" is the library's name. Keep both as they are.
+_NOT_SHIPPED: Final = N_("This is not a policy shipped with lazada-eligibility: its digest begins {digest}.")  # fmt: skip
 _DIGEST_PREFIX: Final = 12
 
 # Which branch of a branching rule decided, and why.
@@ -248,6 +248,10 @@ def explain(
         Caveat: Whether the store records were already used on Lazada was not checked.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.3.0
+       After the headline, the digest prefix of a policy that is not
+       shipped (:func:`render_policy_note`) and the branch of each
+       branching rule that decided (:func:`render_branches`).
     """
     sp = speaker(locale, categories)
     name_store = _store_count(decision) > 1
