@@ -380,3 +380,104 @@ class TestFashionWalkThrough:
             check=False,
         )
         assert expected == run.stdout + run.stderr
+
+
+def _category_name(category: str, language: str) -> str:
+    from lazada_eligibility._l10n import speaker
+
+    return speaker(language).category(category)
+
+
+class TestExplainSaysWhichBranch:
+    @pytest.mark.parametrize("language", LANGUAGES)
+    def test_fashion_branch_is_named(self, fashion, language):
+        """A fashion seller reads, after the headline, that fashion's rules apply because of the category applied for."""
+        from lazada_eligibility.explain import render_branches
+
+        decision = fashion.evaluate(seller("mens-fashion", "1200"), as_of=AS_OF)
+        text = decision.explain(language)
+        (sentence,) = render_branches(decision, language)
+        assert sentence in text.splitlines()[2]  # after the headline and the digest note
+        for category in ("womens-fashion", "mens-fashion", "kids-fashion"):
+            assert _category_name(category, language) in sentence
+        assert _category_name("mobiles", language) not in text
+        if language != "en":
+            assert sentence != render_branches(decision, "en")[0]
+
+    @pytest.mark.parametrize("language", LANGUAGES)
+    def test_general_branch_says_nothing_of_fashion(self, fashion, language):
+        """A mobiles seller reads that the general rules apply, and no fashion category is named."""
+        from lazada_eligibility.explain import explain, render_branches
+
+        decision = fashion.evaluate(seller("mobiles", "800"), as_of=AS_OF)
+        text = explain(decision, language, passed=True)
+        (sentence,) = render_branches(decision, language)
+        assert sentence in text
+        assert _category_name("mobiles", language) in sentence
+        fashion_seller = fashion.evaluate(seller("mens-fashion", "800"), as_of=AS_OF)
+        assert render_branches(fashion_seller, language)[0] not in text
+        for category in ("womens-fashion", "mens-fashion", "kids-fashion"):
+            assert _category_name(category, language) not in text
+        assert not _shown("1500").search(text)
+
+    @pytest.mark.parametrize("language", LANGUAGES)
+    @pytest.mark.parametrize("market", ["PH", "SG", None])
+    def test_market_branch_is_named(self, language, market):
+        """The market branch is named with the reason: a case's market, another market, or none."""
+        from lazada_eligibility import Policy
+        from lazada_eligibility.explain import render_branches
+        from lazada_eligibility.rules import any_store, each_month
+
+        def monthly(amount: str):
+            return any_store(each_month(min_turnover(Money(amount, USD)), window=3))
+
+        policy = Policy("per-market", "1", by_market([(["PH"], monthly("800"))], monthly("1000")))
+        decision = policy.evaluate(seller("mobiles", "900", market=market), as_of=AS_OF)
+        sentences = {
+            m: render_branches(
+                policy.evaluate(seller("mobiles", "900", market=m), as_of=AS_OF), language
+            )
+            for m in ("PH", "SG", None)
+        }
+        text = decision.explain(language)
+        assert sentences[market][0] in text
+        assert all(s[0] not in text for m, s in sentences.items() if m != market)
+        assert 3 == len({s[0] for s in sentences.values()})
+        if market is not None:
+            from lazada_eligibility._l10n import speaker
+
+            assert speaker(language).locale.territories[market] in sentences[market][0]
+        if market == "PH":
+            assert Verdict.PASS == decision.verdict  # 900 a month meets PH's 800
+        else:
+            assert _shown("1000").search(text)
+            assert "800" not in text
+
+    def test_a_branch_run_per_store_is_said_once(self):
+        """A branching rule under any_store runs once per store but is said once."""
+        from lazada_eligibility import Policy
+        from lazada_eligibility.explain import render_branches
+        from lazada_eligibility.rules import any_store, each_month
+
+        rule = any_store(
+            by_market([(["PH"], each_month(min_turnover(Money("800", USD)), window=3))],
+                      each_month(min_turnover(Money("1000", USD)), window=3))
+        )  # fmt: skip
+        app = seller("mobiles", "900", market="PH")
+        two = Application(
+            "Seller Co.", "mobiles",
+            [app.stores[0], Store("eBay US", "B2", app.stores[0].turnover, category="mobiles")],
+            market="PH",
+        )  # fmt: skip
+        decision = Policy("per-store", "1", rule).evaluate(two, as_of=AS_OF)
+        branches = [o for o in decision.outcome.walk() if o.rule == "by_market"]
+        assert 2 == len(branches)
+        assert 1 == len(render_branches(decision))
+
+    def test_no_branching_rule_says_nothing(self):
+        """A decision without branching rules gains no sentence."""
+        from lazada_eligibility import LAZADA_CROSS_BORDER
+        from lazada_eligibility.explain import render_branches
+
+        decision = LAZADA_CROSS_BORDER.evaluate(seller("mobiles", "1200"), as_of=AS_OF)
+        assert () == render_branches(decision)

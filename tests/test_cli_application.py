@@ -292,20 +292,75 @@ class TestCatalogOptions:
             verdicts = [json.loads(x)["verdict"] for x in output.read_text("utf-8").splitlines()]
             assert (0, ["pass", "pass"]) == (status, verdicts)
 
-    def test_batch_resume_refused(self, catalogs, tmp_path):
-        """--resume with a catalog option is a usage error: the run's settings would not show it."""
-        categories, _ = catalogs
-        lines = _pet_application(tmp_path)
+    @staticmethod
+    def _half_done(catalogs, tmp_path) -> tuple[Path, Path, tuple[str, ...], bytes]:
+        """A four-line batch run with both catalogs, cut to its first two lines."""
+        categories, platforms = catalogs
+        app = _pet_application(tmp_path).read_text("utf-8")
+        lines = tmp_path / "in.jsonl"
+        lines.write_text((app + "\n") * 4, "utf-8")
         output = tmp_path / "out.jsonl"
+        opts = ("--categories", str(categories), "--platforms", str(platforms))
+        assert 0 == run("batch", *AS_OF, *opts, str(lines), "-o", str(output))[0]
+        whole = output.read_bytes()
+        output.write_bytes(b"".join(whole.splitlines(keepends=True)[:2]))
+        return lines, output, opts, whole
 
-        argv = (
-            "batch",
-            *AS_OF,
-            "--categories",
-            str(categories),
-            "--resume",
-            str(lines),
-            "-o",
-            str(output),
-        )
-        assert 64 == run(*argv)[0]
+    def test_batch_resume_with_the_same_catalogs(self, catalogs, tmp_path):
+        """--resume with the same catalogs, even rewritten with other spacing, finishes the run."""
+        lines, output, opts, whole = self._half_done(catalogs, tmp_path)
+        for path in catalogs:
+            path.write_text(json.dumps(json.loads(path.read_text("utf-8")), indent=4), "utf-8")
+        assert 0 == run("batch", *AS_OF, *opts, "--resume", str(lines), "-o", str(output))[0]
+        assert whole == output.read_bytes()
+        record = json.loads(Path(f"{output}.run.json").read_text("utf-8"))
+        assert 64 == len(record["categories_digest"]) == len(record["platforms_digest"])
+
+    @pytest.mark.parametrize(
+        ("which", "label"),
+        [
+            ("categories", "--categories (a digest of the category taxonomy) differs"),
+            ("platforms", "--platforms (a digest of the platform catalog) differs"),
+            ("dropped", "--categories (a digest of the category taxonomy) differs"),
+        ],
+    )
+    def test_batch_resume_with_a_changed_catalog_is_refused(
+        self, catalogs, tmp_path, capsys, which, label
+    ):
+        """--resume after a catalog file changed, or without it, is refused naming the setting."""
+        lines, output, opts, _ = self._half_done(catalogs, tmp_path)
+        categories, platforms = catalogs
+        if which == "categories":
+            data = json.loads(categories.read_text("utf-8"))
+            data["categories"][-1]["name"] = "Pet Supplies"  # one name: the content differs
+            categories.write_text(json.dumps(data), "utf-8")
+        elif which == "platforms":
+            data = json.loads(platforms.read_text("utf-8"))
+            data["platforms"][-1]["aliases"] = ["PetMart", "Pet Mart"]
+            platforms.write_text(json.dumps(data), "utf-8")
+        else:
+            opts = ("--platforms", str(platforms))
+        before = output.read_bytes()
+        capsys.readouterr()
+        assert 64 == run("batch", *AS_OF, *opts, "--resume", str(lines), "-o", str(output))[0]
+        assert f"cannot resume: {label}" in capsys.readouterr().err
+        assert before == output.read_bytes()
+
+    def test_batch_resume_of_a_record_without_catalog_settings(self, tmp_path):
+        """A record written before the catalog settings existed resumes a run without catalogs."""
+        app = _pet_application(tmp_path)
+        data = json.loads(app.read_text("utf-8"))
+        data["category"] = data["stores"][0]["category"] = "mobiles"
+        data["stores"][0]["platform"] = "Amazon US"
+        lines = tmp_path / "in.jsonl"
+        lines.write_text((json.dumps(data) + "\n") * 3, "utf-8")
+        output = tmp_path / "out.jsonl"
+        assert 0 == run("batch", *AS_OF, str(lines), "-o", str(output))[0]
+        whole = output.read_bytes()
+        output.write_bytes(whole.splitlines(keepends=True)[0])
+        record_path = Path(f"{output}.run.json")
+        record = json.loads(record_path.read_text("utf-8"))
+        assert (None, None) == (record.pop("categories_digest"), record.pop("platforms_digest"))
+        record_path.write_text(json.dumps(record), "utf-8")
+        assert 0 == run("batch", *AS_OF, "--resume", str(lines), "-o", str(output))[0]
+        assert whole == output.read_bytes()

@@ -44,6 +44,7 @@ from lazada_eligibility.rules import (
     Verdict,
     all_of,
     any_store,
+    by_market,
     category_matches,
     combined_stores,
     each_month,
@@ -1127,3 +1128,183 @@ class TestPolicyReference:
         assert [] == [
             (o.rule, o.code) for o in decision.outcome.walk() if o.code not in declared[o.rule]
         ]
+
+
+GROUPED = """
+id = "grouped"
+version = "1"
+
+[categories.groups]
+fashion = ["womens-fashion", "mens-fashion", "kids-fashion"]
+closed = ["groceries-pets", "fashion"]
+
+[rule]
+all = [
+  { by_applied_category = { cases = [
+      { categories = ["fashion", "mobiles"], rule = { any_store = { platform_kind = { kinds = ["cross-border"] } } } },
+    ], otherwise = { any_store = { platform_kind = { kinds = ["cross-border"] } } } } },
+  { not = { prohibited_categories = { categories = ["closed"] } } },
+]
+"""
+
+
+def _grouped(
+    groups: str = "", lists: tuple[str, str] = ('["fashion", "mobiles"]', '["closed"]')
+) -> str:
+    text = GROUPED.replace('["fashion", "mobiles"]', lists[0]).replace('["closed"]', lists[1])
+    return text.replace('closed = ["groceries-pets", "fashion"]', groups) if groups else text
+
+
+class TestGroupNames:
+    def test_show_writes_the_names_and_the_table(self):
+        """The dumped document has the groups table and the names where the document used them."""
+        text = dump_policy(load_policy(GROUPED))
+        doc = tomllib.loads(text)
+        assert {
+            "fashion": ["womens-fashion", "mens-fashion", "kids-fashion"],
+            "closed": ["groceries-pets", "womens-fashion", "mens-fashion", "kids-fashion"],
+        } == doc["categories"]["groups"]
+        branch, negated = doc["rule"]["all"]
+        assert ["fashion", "mobiles"] == branch["by_applied_category"]["cases"][0]["categories"]
+        assert ["closed"] == negated["not"]["prohibited_categories"]["categories"]
+        assert "[categories.groups]\nclosed = " in text
+
+    @pytest.mark.parametrize("fmt", ["toml", "json"])
+    def test_round_trip(self, fmt):
+        """Load, dump and load give an equal policy with the same digest, and the same dump."""
+        policy = load_policy(GROUPED)
+        again = load_policy(dump_policy(policy, fmt))
+        assert policy == again
+        assert policy.digest == again.digest
+        assert dump_policy(policy, fmt) == dump_policy(again, fmt)
+
+    def test_digest_does_not_cover_the_names(self):
+        """Renaming a group, or writing its members out, keeps the digest but not equality."""
+        policy = load_policy(GROUPED)
+        renamed = load_policy(
+            GROUPED.replace('"fashion"', '"apparel"').replace("fashion =", "apparel =")
+        )
+        spelt = load_policy(
+            _grouped(
+                lists=(
+                    '["womens-fashion", "mens-fashion", "kids-fashion", "mobiles"]',
+                    '["groceries-pets", "womens-fashion", "mens-fashion", "kids-fashion"]',
+                )
+            )
+        )
+        assert policy.digest == renamed.digest == spelt.digest
+        assert policy != renamed
+        assert policy.rule == renamed.rule == spelt.rule
+
+    def test_members_written_out_are_named_too(self):
+        """A list that holds a group's members in order is written with the group's name."""
+        spelt = load_policy(
+            _grouped(
+                lists=(
+                    '["mobiles", "womens-fashion", "mens-fashion", "kids-fashion"]',
+                    '["closed"]',
+                )
+            )
+        )
+        doc = tomllib.loads(dump_policy(spelt))
+        assert ["mobiles", "fashion"] == doc["rule"]["all"][0]["by_applied_category"]["cases"][0][
+            "categories"
+        ]
+
+    def test_out_of_order_or_partial_members_stay_ids(self):
+        """Members in another order, or only some of them, are not a group's name."""
+        policy = load_policy(
+            _grouped(
+                lists=('["mens-fashion", "womens-fashion", "kids-fashion"]', '["womens-fashion"]')
+            )
+        )
+        doc = tomllib.loads(dump_policy(policy))
+        assert ["mens-fashion", "womens-fashion", "kids-fashion"] == doc["rule"]["all"][0][
+            "by_applied_category"
+        ]["cases"][0]["categories"]
+        assert ["womens-fashion"] == doc["rule"]["all"][1]["not"]["prohibited_categories"][
+            "categories"
+        ]
+
+    def test_a_repeated_member_round_trips(self):
+        """A list naming a member before its group (deduplicated at load) still round-trips."""
+        policy = load_policy(_grouped(lists=('["mens-fashion", "fashion"]', '["closed"]')))
+        assert ("mens-fashion", "womens-fashion", "kids-fashion") == policy.rule.rules[0].cases[0][
+            0
+        ]
+        again = load_policy(dump_policy(policy))
+        assert policy.digest == again.digest
+
+    def test_longest_group_first(self):
+        """Where groups overlap, the longest group's name is written."""
+        doc = tomllib.loads(dump_policy(load_policy(GROUPED)))
+        assert ["closed"] == doc["rule"]["all"][1]["not"]["prohibited_categories"]["categories"]
+
+    def test_market_lists_are_never_named(self):
+        """Only lists of categories take group names; a market list is left alone."""
+        policy = Policy(
+            "m", "1",
+            by_market([(["PH"], any_store(platform_kind("cross-border")))],
+                      any_store(platform_kind("cross-border"))),
+            groups={"ph": ["mobiles"]},
+        )  # fmt: skip
+        doc = json.loads(dump_policy(policy, "json"))
+        assert ["PH"] == doc["rule"]["by_market"]["cases"][0]["markets"]
+
+    def test_a_policy_without_groups_dumps_as_before(self):
+        """A policy with no groups writes no categories table."""
+        assert "categories" not in tomllib.loads(dump_policy(LAZADA_CROSS_BORDER))
+        assert () == LAZADA_CROSS_BORDER.groups
+
+    @pytest.mark.parametrize(
+        "groups",
+        [
+            {"": ["mobiles"]},
+            {"g": []},
+            {"g": ["mobiles", 3]},
+            [("g", ["mobiles"]), ("g", ["mobiles"])],
+            "g",
+        ],
+    )
+    def test_bad_groups_are_refused(self, groups):
+        """Policy refuses groups that are not distinct names each with category ids."""
+        with pytest.raises(PolicyError, match="groups"):
+            Policy("p", "1", LAZADA_CROSS_BORDER.rule, groups=groups)
+
+    def test_pickled_policy_keeps_its_groups(self):
+        """A policy sent to a worker process keeps its groups."""
+        import pickle
+
+        policy = load_policy(GROUPED)
+        assert policy.groups == pickle.loads(pickle.dumps(policy)).groups
+
+    @settings(max_examples=40, deadline=None)
+    @given(
+        st.lists(st.sampled_from(["womens-fashion", "mens-fashion", "kids-fashion", "mobiles",
+                                  "groceries-pets", "fashion", "closed"]), min_size=1, max_size=6)
+    )  # fmt: skip
+    def test_any_list_round_trips(self, items):
+        """Any mix of ids and group names loads, dumps and loads to the same digest and dump."""
+        text = _grouped(lists=(json.dumps(items), '["closed"]'))
+        policy = load_policy(text)
+        dumped = dump_policy(policy)
+        again = load_policy(dumped)
+        assert policy.digest == again.digest
+        assert dumped == dump_policy(again)
+
+    def test_policy_show_names_the_group(self, capsys):
+        """The policy show command prints the fashion example with its group, by name."""
+        import io
+
+        from lazada_eligibility import cli
+
+        out = io.StringIO()
+        fashion = PACKAGE.parent.parent / "examples" / "policies" / "fashion.toml"
+        assert 0 == cli.main(["policy", "show", str(fashion)], out=out)
+        text = out.getvalue()
+        assert (
+            '[categories.groups]\nfashion = ["womens-fashion", "mens-fashion", "kids-fashion"]'
+            in text
+        )
+        assert '{ categories = ["fashion"], rule = ' in text
+        assert load_policy(fashion).digest in capsys.readouterr().err

@@ -3,7 +3,9 @@ What makes two batch runs the same run: the settings record kept next to the out
 
 ``batch -o DECISIONS.jsonl`` writes ``DECISIONS.jsonl.run.json`` before the
 first decision: the decision date, the policy digest, a digest of the rates,
-the registry, the input's size and SHA-256, and the library version. The
+digests of the platform catalog and category taxonomy given with
+``--platforms``/``--categories``, the registry, the input's size and
+SHA-256, and the library version. The
 output itself stays one line per input line. ``--resume`` reads the record
 back and continues only when every setting is the same; otherwise it names
 the setting that differs. The counts of the lines already decided are read
@@ -52,6 +54,8 @@ _LABELS: Final = {
     "as_of": "--as-of",
     "policy_digest": "--policy (its digest)",
     "rates_digest": "--rates (a digest of the rates)",
+    "platforms_digest": "--platforms (a digest of the platform catalog)",
+    "categories_digest": "--categories (a digest of the category taxonomy)",
     "registry": "--registry",
     "detail": "--detail",
     "input_size": "the input's size",
@@ -117,6 +121,22 @@ def rates_digest(rates: ExchangeRates | None) -> str | None:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def catalog_digest(catalog: object) -> str | None:
+    """
+    Return a SHA-256 of a catalog's or taxonomy's ``to_dict()`` form, or ``None`` for the default.
+
+    The digest is of the content, not the file's bytes: the same catalog
+    written with other spacing or key order is the same setting.
+    """
+    if catalog is None:
+        return None
+    to_dict = getattr(catalog, "to_dict", None)
+    if to_dict is None:
+        return f"{type(catalog).__module__}.{type(catalog).__qualname__}"
+    text = json.dumps(to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def _registry_label(registry: str | None) -> str | None:
     # A file by its absolute path; a database by its URL, never with the password.
     if registry is None:
@@ -134,9 +154,15 @@ def run_settings(
     registry: str | None,
     scan: InputScan | None,
     detail: str = "full",
+    platforms: object = None,
+    categories: object = None,
 ) -> dict[str, Any]:
     """
     Return the settings that make a run: what ``--resume`` must find unchanged.
+
+    *platforms* and *categories* are the catalogs given on the command line
+    (``None`` for the built-in ones, recorded as ``None`` so that records
+    written before these settings existed still resume).
     """
     return {
         "format": FORMAT,
@@ -144,6 +170,8 @@ def run_settings(
         "as_of": as_of.isoformat(),
         "policy_digest": policy.digest,
         "rates_digest": rates_digest(rates),
+        "platforms_digest": catalog_digest(platforms),
+        "categories_digest": catalog_digest(categories),
         "registry": _registry_label(registry),
         "detail": detail,
         "input_size": None if scan is None else scan.size,

@@ -141,12 +141,6 @@ def _batch(args: argparse.Namespace, out: TextIO) -> int:
     policy = read_policy(args.policy, categories)
     rates = read_rates(args.rates)
     to_stdout = args.output in (None, "-")
-    if args.resume and (platforms is not None or categories is not None):
-        raise CliError(
-            "--resume cannot yet be combined with --categories or --platforms: the run's "
-            "settings do not record them, so the run could not be checked to be the same",
-            EXIT_USAGE,
-        )
     if args.resume and to_stdout:
         raise CliError("--resume needs an output file (-o DECISIONS.jsonl)", EXIT_USAGE)
     if args.resume and args.applications == "-":
@@ -173,6 +167,8 @@ def _batch(args: argparse.Namespace, out: TextIO) -> int:
                 registry=args.registry,
                 scan=scan,
                 detail=args.detail,
+                platforms=platforms,
+                categories=categories,
             )
             stream, skip = _open_output(args, source, settings)
             stack.callback(stream.close)

@@ -21,7 +21,7 @@ from ..models import Application
 from ..policy._documents import dump_policy, load_policy
 from ..policy._policy import Policy
 from ..policy.diff import ChangedApplication, PolicyDiff, policy_diff
-from ..policy.shipped import LAZADA_CROSS_BORDER
+from ..policy.shipped import LAZADA_CROSS_BORDER, SHIPPED_POLICIES
 from ..rules import Verdict
 from . import (
     EXIT_NOINPUT,
@@ -87,7 +87,7 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-_SHIPPED: Final = (LAZADA_CROSS_BORDER,)
+_SHIPPED: Final = SHIPPED_POLICIES
 """The policies the package ships, whose id and version a document may not reuse."""
 
 

@@ -11,7 +11,7 @@ import argparse
 import json
 from typing import Any, TextIO
 
-from ..explain import render_earliest
+from ..explain import render_earliest, render_policy_note
 from ..planning import earliest_plan
 from . import (
     about,
@@ -44,7 +44,11 @@ def _when(args: argparse.Namespace, out: TextIO) -> int:
     if args.format == "json":
         out.write(json.dumps(plan.to_dict(), sort_keys=True, indent=2, ensure_ascii=False) + "\n")
     else:
-        out.write(terminal_text(render_earliest(plan, args.locale), application) + "\n")
+        text = render_earliest(plan, args.locale)
+        note = None if policy is None else render_policy_note(policy.digest, args.locale)
+        if note is not None:
+            text = f"{note}\n{text}"
+        out.write(terminal_text(text, application) + "\n")
     return 0 if plan.possible else 1
 
 

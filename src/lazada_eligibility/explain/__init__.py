@@ -38,7 +38,9 @@ __all__ = [
     "MESSAGES",
     "catalog_language",
     "explain",
+    "render_branches",
     "render_earliest",
+    "render_policy_note",
     "render_reason",
 ]
 
@@ -62,6 +64,20 @@ _HEADLINES: Final = {
     Verdict.FAIL: N_("Not eligible under policy {policy} (version {version})."),
     Verdict.REVIEW: N_("Needs manual review under policy {policy} (version {version})."),
 }
+# Said after the headline when the policy is not one the package ships.
+# TRANSLATORS: {digest} is the first 12 hexadecimal digits of the policy's SHA-256
+# digest; "lazada-eligibility" is the library's name. Keep both as they are.
+_NOT_SHIPPED: Final = N_("This is not a policy shipped with lazada-eligibility: its digest begins {digest}.")  # fmt: skip
+_DIGEST_PREFIX: Final = 12
+
+# Which branch of a branching rule decided, and why.
+_BRANCHES: Final = {
+    "by_applied_category": N_("Rules for {categories} apply because the category applied for is {applied}."),
+    "by_applied_category/otherwise": N_("The general rules apply because the category applied for, {applied}, has no rules of its own."),
+    "by_market": N_("Rules for market {markets} apply because the application's market is {market}."),
+    "by_market/otherwise": N_("The general rules apply because the application's market, {market}, has no rules of its own."),
+    "by_market/none": N_("The general rules apply because the application names no market."),
+}  # fmt: skip
 _REASONS: Final = N_("Reasons:")
 _PASSED: Final = N_("Checks passed:")
 _TO_DO: Final = N_("What to do:")
@@ -232,6 +248,10 @@ def explain(
         Caveat: Whether the store records were already used on Lazada was not checked.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.3.0
+       After the headline, the digest prefix of a policy that is not
+       shipped (:func:`render_policy_note`) and the branch of each
+       branching rule that decided (:func:`render_branches`).
     """
     sp = speaker(locale, categories)
     name_store = _store_count(decision) > 1
@@ -241,6 +261,10 @@ def explain(
             {"policy": decision.policy_id, "version": decision.policy_version},
         )
     ]
+    note = render_policy_note(decision.policy_digest, locale)
+    if note is not None:
+        lines.append(note)
+    lines.extend(render_branches(decision, locale, categories=categories))
     reasons = decision.reasons
     gaps = category_gaps(reasons)
     covered = {id(r) for months in gaps.values() for r in months}
@@ -277,6 +301,115 @@ def explain(
         for c in decision.caveats
     )
     return "\n".join(lines)
+
+
+def render_policy_note(digest: str, locale: str | babel.Locale | None = "en") -> str | None:
+    """
+    Say that a policy is not a shipped one, naming its digest's first 12 characters.
+
+    A policy document may take a shipped policy's id and version with
+    another rule; the digest tells the two apart. Text output says it for
+    every policy that is not shipped (see
+    :func:`~lazada_eligibility.policy.shipped.is_shipped`).
+
+    Args:
+        digest: The policy's digest (:attr:`~lazada_eligibility.Policy.digest`).
+        locale: The reader's locale (see the module for fallbacks).
+
+    Returns:
+        The sentence, or ``None`` for a shipped policy.
+
+    Example:
+        >>> from lazada_eligibility import LAZADA_CROSS_BORDER, Money
+        >>> from lazada_eligibility.explain import render_policy_note
+        >>> from lazada_eligibility.policy.shipped import lazada_cross_border
+        >>> render_policy_note(LAZADA_CROSS_BORDER.digest) is None
+        True
+        >>> custom = lazada_cross_border(minimum=Money("1500", "USD"))
+        >>> render_policy_note(custom.digest) == (
+        ...     "This is not a policy shipped with lazada-eligibility: its digest begins "
+        ...     f"{custom.digest[:12]}."
+        ... )
+        True
+
+    .. versionadded:: 0.3.0
+    """
+    from ..policy.shipped import is_shipped  # noqa: PLC0415 -- loads the shipped policies on first use
+
+    if is_shipped(digest):
+        return None
+    return speaker(locale).fill(_NOT_SHIPPED, {"digest": digest[:_DIGEST_PREFIX]})
+
+
+def render_branches(
+    decision: Decision,
+    locale: str | babel.Locale | None = "en",
+    *,
+    categories: CategoryTaxonomy | None = None,
+) -> tuple[str, ...]:
+    """
+    Say which branch of each branching rule decided *decision*, and why.
+
+    One sentence per branch that ran (``by_applied_category`` and
+    ``by_market``, see :mod:`lazada_eligibility.rules`), in the order the
+    decision's outcome tree holds them; a branch run once per store is said
+    once. Nothing is said of the branches that did not run.
+
+    Args:
+        decision: The decision.
+        locale: The reader's locale (see the module for fallbacks).
+        categories: The taxonomy that names category ids.
+
+    Example:
+        >>> import datetime as dt
+        >>> from lazada_eligibility import Application, Money, Policy, evaluate
+        >>> from lazada_eligibility.explain import render_branches
+        >>> from lazada_eligibility.rules import any_store, by_market, each_month, min_turnover
+        >>> def minimum(amount):
+        ...     return any_store(each_month(min_turnover(Money(amount, "USD")), window=3))
+        >>> policy = Policy(
+        ...     "per-market", "1", by_market([(["PH"], minimum("800"))], otherwise=minimum("1000"))
+        ... )
+        >>> ph = Application("Seller Co.", "mobiles", [], market="PH")
+        >>> decision = evaluate(ph, as_of=dt.date(2026, 11, 28), policy=policy)
+        >>> render_branches(decision)
+        ("Rules for market Philippines apply because the application's market is Philippines.",)
+        >>> anywhere = Application("Seller Co.", "mobiles", [])
+        >>> render_branches(evaluate(anywhere, as_of=dt.date(2026, 11, 28), policy=policy), "id")
+        ('Aturan umum berlaku karena pendaftaran ini tidak menyebutkan pasar.',)
+
+    .. versionadded:: 0.3.0
+    """
+    sp = speaker(locale, categories)
+    said: list[str] = []
+    for outcome in decision.outcome.walk():
+        kind = outcome.rule
+        if kind not in {"by_applied_category", "by_market"} or not outcome.children:
+            continue  # not a branch, or no branch ran (an unknown category)
+        facts = outcome.facts
+        if kind == "by_market":
+            market = facts.get("market")
+            values: dict[str, Any] = {
+                "market": _market_name(sp, market),
+                "markets": tuple(_market_name(sp, m) for m in facts.get("markets", ())),
+            }
+            if facts.get("case") is not None:
+                key = kind
+            else:
+                key = "by_market/none" if market is None else "by_market/otherwise"
+        else:
+            values = {"applied": facts.get("applied"), "categories": facts.get("categories", ())}
+            key = kind if facts.get("case") is not None else "by_applied_category/otherwise"
+        text = sp.fill(_BRANCHES[key], {k: v for k, v in values.items() if v is not None})
+        if text not in said:
+            said.append(text)
+    return tuple(said)
+
+
+def _market_name(sp: Any, market: str | None) -> str | None:  # noqa: ANN401 -- a Speaker
+    if market is None:
+        return None
+    return str(sp.locale.territories.get(market, market))
 
 
 def render_earliest(

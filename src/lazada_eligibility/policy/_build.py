@@ -396,7 +396,7 @@ def build_policy(
     problems.extend(builder.problems)
     if problems:
         raise PolicyError(_unique(problems))
-    return Policy(rule=rule, **texts)
+    return Policy(rule=rule, groups=builder.groups, **texts)
 
 
 def _build(doc: Mapping[str, Any], builder: _Builder) -> tuple[Any, dict[str, str]]:

@@ -136,19 +136,118 @@ def dump_policy(policy: Policy, format: Literal["toml", "json"] = "toml") -> str
 
     .. versionadded:: 0.1.0
     """
-    doc = {
+    doc: dict[str, Any] = {
         "id": policy.id,
         "version": policy.version,
         "title": policy.title,
         "source": policy.source,
-        "rule": policy.rule.to_doc(),
     }
+    rule = policy.rule.to_doc()
+    if policy.groups:
+        doc["categories"] = {"groups": {name: list(members) for name, members in policy.groups}}
+        rule = _with_names(policy, doc, rule)
+    doc["rule"] = rule
     if format == "json":
         _check_writable(doc["rule"])
         return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     if format == "toml":
-        return _toml_writer.dumps(doc)
+        return _toml_writer.dumps(doc, nested=frozenset({"categories"}))
     raise PolicyError(f"format must be 'toml' or 'json', got {format!r}")
+
+
+def _with_names(policy: Policy, doc: Mapping[str, Any], rule: Any) -> Any:  # noqa: ANN401 -- a document's rule tree
+    """
+    Return *rule*, the policy's rule document, with group names where they keep the rule.
+
+    Two spellings are tried, each kept only when loading it gives the same
+    rule: a list that a rule sorts (a set of categories) takes a group
+    whose members are all in it; any list takes a group whose members run
+    in it in order. Otherwise the members stay as they are.
+    """
+    for as_sets in (True, False):
+        named = _named(rule, policy.groups, as_sets=as_sets)
+        if named == rule:
+            return rule
+        try:
+            again = build_policy({**doc, "rule": named}, params=None, categories=LAZADA_CATEGORIES)
+        except PolicyError:
+            continue  # a category of another taxonomy: keep the members
+        if again.rule == policy.rule:
+            return named
+    return rule
+
+
+def _named(
+    node: Any,  # noqa: ANN401 -- a document's rule tree
+    groups: tuple[tuple[str, tuple[str, ...]], ...],
+    *,
+    as_sets: bool,
+) -> Any:  # noqa: ANN401 -- the same tree
+    """
+    Return the rule document *node* with each group's members written as its name.
+
+    Only lists of categories change (the parameters and case keys whose type
+    is ``category``). A run of a list equal to a group's members, in order,
+    becomes the group's name, the longest group first; with *as_sets*, a
+    sorted list also takes a group whose members are all in it.
+    """
+
+    def lists(items: object) -> object:
+        return _runs(items, groups, as_sets=as_sets)
+
+    if isinstance(node, list):
+        return [_named(v, groups, as_sets=as_sets) for v in node]
+    if not isinstance(node, Mapping):
+        return node
+    if len(node) == 1:
+        ((name, value),) = node.items()
+        kind = KINDS.get(name)
+        if kind is not None and isinstance(value, Mapping):
+            keys = {key for key, param in kind.params if param.type == "category" and param.many}
+
+            def table(t: Mapping[str, Any]) -> dict[str, Any]:
+                return {
+                    k: lists(v) if k in keys else _named(v, groups, as_sets=as_sets)
+                    for k, v in t.items()
+                }
+
+            if kind.shape == "cases":
+                cases = [
+                    table(case) if isinstance(case, Mapping) else case
+                    for case in value.get("cases", [])
+                ]
+                rest = table({k: v for k, v in value.items() if k != "cases"})
+                return {name: {"cases": cases, **rest}}
+            if kind.shape == "params":
+                return {name: table(value)}
+    return {k: _named(v, groups, as_sets=as_sets) for k, v in node.items()}
+
+
+def _runs(
+    items: object, groups: tuple[tuple[str, tuple[str, ...]], ...], *, as_sets: bool
+) -> object:
+    if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+        return items
+    longest = sorted(groups, key=lambda g: -len(g[1]))
+    if as_sets and items == sorted(set(items)):
+        left, names = set(items), []
+        for name, members in longest:
+            if set(members) <= left:
+                names.append(name)
+                left -= set(members)
+        return [*names, *sorted(left)] if names else items
+    found: list[object] = []
+    i = 0
+    while i < len(items):
+        for name, members in longest:
+            if tuple(items[i : i + len(members)]) == members:
+                found.append(name)
+                i += len(members)
+                break
+        else:
+            found.append(items[i])
+            i += 1
+    return found
 
 
 def _check_writable(value: object) -> None:

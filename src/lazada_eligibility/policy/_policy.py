@@ -54,6 +54,42 @@ def _check_text(_: object, attribute: attrs.Attribute[str], value: object) -> No
         raise PolicyError(f"{attribute.name}: expected non-blank text, got {value!r}")
 
 
+def _as_groups(value: object) -> object:
+    # A mapping, as a document writes [categories.groups], or pairs: pairs by name,
+    # so that equality does not depend on the order a document (or JSON) lists them.
+    if isinstance(value, dict):
+        value = list(value.items())
+    if not isinstance(value, list | tuple):
+        return value
+    pairs = tuple(
+        (p[0], tuple(p[1]))
+        if isinstance(p, list | tuple) and len(p) == 2 and isinstance(p[1], list | tuple)
+        else p
+        for p in value
+    )
+    if all(isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], str) for p in pairs):
+        return tuple(sorted(pairs, key=lambda p: p[0]))
+    return pairs
+
+
+def _check_groups(_: object, __: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, tuple):
+        raise PolicyError(f"groups: expected a mapping of names to categories, got {value!r}")
+    names: set[str] = set()
+    for pair in value:
+        ok = isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], str)
+        if not ok or not pair[0].strip() or pair[0] in names:
+            raise PolicyError(
+                f"groups: expected distinct names, each with categories, got {pair!r}"
+            )
+        members = pair[1]
+        if not members or not all(isinstance(m, str) and m.strip() for m in members):
+            raise PolicyError(
+                f"groups: {pair[0]!r} needs one or more category ids, got {members!r}"
+            )
+        names.add(pair[0])
+
+
 _FIRST_DAY, _LAST_DAY = AS_OF_RANGE
 
 
@@ -90,6 +126,13 @@ class Policy:
         rule: An application rule.
         title: A one-line title.
         source: Where the policy and each default come from.
+        groups: The category groups of the policy's document
+            (``[categories.groups]``), name to member ids in order, as a
+            mapping or pairs; kept as pairs sorted by name. The rule holds the members;
+            :func:`~lazada_eligibility.policy.dump_policy` writes a
+            group's name back wherever a list of categories holds its
+            members. Like the title, the groups are not part of the digest:
+            naming a list changes no decision.
 
     Example:
         >>> from lazada_eligibility import Policy
@@ -99,6 +142,8 @@ class Policy:
         64
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.3.0
+       *groups*.
     """
 
     id: str = attrs.field(validator=_check_text)
@@ -106,6 +151,9 @@ class Policy:
     rule: Rule[Application] = attrs.field(validator=_check_rule)
     title: str = attrs.field(default="", validator=_check_text)
     source: str = attrs.field(default="", validator=_check_text)
+    groups: tuple[tuple[str, tuple[str, ...]], ...] = attrs.field(
+        default=(), converter=_as_groups, validator=_check_groups
+    )
     _digest: str = attrs.field(init=False, eq=False, hash=False, repr=False)
     _prepared: OrderedDict[tuple[int, ...], PreparedPolicy] = attrs.field(
         init=False, eq=False, hash=False, repr=False, factory=OrderedDict
@@ -145,6 +193,7 @@ class Policy:
             "rule": self.rule,
             "title": self.title,
             "source": self.source,
+            "groups": self.groups,
         }
 
     def __setstate__(self, state: dict[str, Any]) -> None:

@@ -38,9 +38,12 @@ _MULTILINE_ESCAPES: Final = {k: v for k, v in _ESCAPES.items() if k not in "\n\t
 _INDENT: Final = "  "
 
 
-def dumps(doc: Mapping[str, object]) -> str:
+def dumps(doc: Mapping[str, object], *, nested: frozenset[str] = frozenset()) -> str:
     """
     Return *doc* as TOML text that :func:`tomllib.loads` reads back equal.
+
+    The top-level tables named in *nested*, when they hold only tables, are
+    written as one ``[key.sub]`` section per table they hold.
 
     Raises:
         PolicyError: A value TOML cannot hold exactly (a float, ``None``, an
@@ -56,6 +59,13 @@ def dumps(doc: Mapping[str, object]) -> str:
         else:
             lines.append(f"{_key(key)} = {_value(value, 0)}")
     for key, table in tables:
+        if key in nested and all(isinstance(v, Mapping) for v in table.values()):
+            # A table of tables, such as [categories.groups], as a section each.
+            for sub, inner in table.items():
+                assert isinstance(inner, Mapping)  # noqa: S101 -- checked just above, for mypy
+                lines.extend(("", f"[{_key(key)}.{_key(sub)}]"))
+                lines.extend(f"{_key(k)} = {_value(v, 0)}" for k, v in inner.items())
+            continue
         lines.extend(("", f"[{_key(key)}]"))
         lines.extend(f"{_key(k)} = {_value(v, 0)}" for k, v in table.items())
     return "\n".join(lines) + "\n"

@@ -21,7 +21,14 @@ from ...rules._quantifiers import AnyStore
 from .._documents import load_policy
 from .._policy import Policy
 
-__all__ = ["LAZADA_CROSS_BORDER", "SOURCE", "lazada_cross_border", "lazada_cross_border_document"]
+__all__ = [
+    "LAZADA_CROSS_BORDER",
+    "SHIPPED_POLICIES",
+    "SOURCE",
+    "is_shipped",
+    "lazada_cross_border",
+    "lazada_cross_border_document",
+]
 
 _DOCUMENT: Final = "lazada-cross-border.toml"
 
@@ -117,3 +124,31 @@ LAZADA_CROSS_BORDER: Final = lazada_cross_border()
 
 SOURCE: Final = LAZADA_CROSS_BORDER.source
 """Where the default policy and each of its defaults come from."""
+
+SHIPPED_POLICIES: Final[tuple[Policy, ...]] = (LAZADA_CROSS_BORDER,)
+"""The policies the package ships; text output names the digest of any other policy."""
+
+
+def is_shipped(digest: str) -> bool:
+    """
+    Return whether *digest* is the digest of a policy the package ships.
+
+    A policy is shipped when its rule is a shipped one, whatever its id and
+    version say: a document that takes ``lazada-cross-border`` as its id
+    with another rule is not shipped, so explanations name its digest.
+
+    Example:
+        >>> from lazada_eligibility import Money
+        >>> from lazada_eligibility.policy.shipped import (
+        ...     LAZADA_CROSS_BORDER,
+        ...     is_shipped,
+        ...     lazada_cross_border,
+        ... )
+        >>> is_shipped(LAZADA_CROSS_BORDER.digest)
+        True
+        >>> is_shipped(lazada_cross_border(minimum=Money("1500", "USD")).digest)
+        False
+
+    .. versionadded:: 0.3.0
+    """
+    return any(digest == p.digest for p in SHIPPED_POLICIES)
