@@ -9,14 +9,13 @@ taxonomy, exchange rates, evidence registry) and then evaluated many times;
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import threading
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ._digest import canonical_json, digest_text
 from ._known import require_known_categories
 from .categories import LAZADA_CATEGORIES, CategoryTaxonomy
 from .exceptions import PolicyError, ValidationError
@@ -120,7 +119,7 @@ class Policy:
     )
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "_digest", hashlib.sha256(self.canonical().encode()).hexdigest())
+        object.__setattr__(self, "_digest", digest_text(self.canonical()))
 
     def canonical(self) -> str:
         """
@@ -129,7 +128,7 @@ class Policy:
         .. versionadded:: 0.1.0
         """
         doc = {"id": self.id, "version": self.version, "rule": self.rule.to_doc()}
-        return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return canonical_json(doc)
 
     @property
     def digest(self) -> str:
