@@ -14,20 +14,21 @@ PACKAGE: Final = Path(__file__).parent.parent / "src" / "lazada_eligibility"
 
 # Lowest first; a module may import its own layer and the ones below at run time.
 LAYERS: Final = (
-    ("exceptions", "_version", "_toml_writer", "limits", "_reading", "_terminal"),
+    ("exceptions", "_version", "_toml_writer", "limits", "_reading", "_terminal", "_digest"),
     ("_arith", "money", "periods", "subjects", "typing"),
     ("platforms", "categories", "identity"),
     ("models", "_l10n", "_known", "assemble"),
     ("rules", "codes"),
     ("registry", "_sqlite_registry", "_postgres_registry"),
-    ("decision", "_decision_schema"),
+    ("decision", "_decision_schema", "provenance"),
     ("policy", "policy_io", "policies", "_policy_build", "_policy_docs", "_policy_kinds",
      "_policy_text", "engine", "claiming", "diff", "planning"),
     ("remediation",),
     ("explain",),
     ("importers",),
-    ("batch", "_batch_io", "_batch_workers", "_batch_run", "_batch_summary", "spark"),
-    ("cli", "_cli_application", "_cli_batch", "_cli_policy", "_cli_registry", "_cli_when", "__main__", "testing",
+    ("batch", "_batch_io", "_batch_workers", "_batch_run", "_batch_summary", "spark", "replay"),
+    ("cli", "_cli_application", "_cli_batch", "_cli_policy", "_cli_registry", "_cli_replay", "_cli_when",
+     "__main__", "testing",
      "__init__"),
 )  # fmt: skip
 
