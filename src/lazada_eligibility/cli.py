@@ -367,6 +367,12 @@ def _register_batch(commands: Any) -> None:  # noqa: ANN401 -- argparse's privat
     register(commands)
 
 
+def _register_replay(commands: Any) -> None:  # noqa: ANN401 -- argparse's private subparsers type
+    from ._cli_replay import register  # noqa: PLC0415 -- _cli_replay imports this module
+
+    register(commands)
+
+
 def _register_application(commands: Any) -> None:  # noqa: ANN401 -- argparse's private subparsers type
     from ._cli_application import register  # noqa: PLC0415 -- _cli_application imports this module
 
@@ -381,6 +387,7 @@ REGISTRARS: list[Callable[[Any], None]] = [
     _register_application,
     _register_policy,
     _register_registry,
+    _register_replay,
 ]
 
 

@@ -1,0 +1,163 @@
+"""
+``lazada-eligibility replay``: decide recorded decisions again and say what changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any, TextIO
+
+from ._batch_io import LINE_BYTES, LineTooLong, read_lines
+from ._terminal import one_line
+from .cli import (
+    EXIT_DATAERR,
+    EXIT_NOINPUT,
+    CliError,
+    add_catalog_options,
+    file_name,
+    read_catalogs,
+    read_policy,
+    read_rates,
+)
+from .replay import LineReplay, ReplayStatus, replay_lines
+
+__all__ = ["register"]
+
+_DESCRIPTION = """\
+Decide each application of APPLICATIONS.jsonl again, as of the date its
+decision in DECISIONS.jsonl records and with the registry state it records,
+under the policy, rates and catalogs given now; say per line whether the
+decision is identical or differs, which inputs changed (policy, platforms,
+categories, rates, registry, library: their digests against the recorded
+ones) and which reason codes moved.
+
+DECISIONS.jsonl is batch output (--detail summary or full; error lines are
+replayed too) or decisions from check --format json, one per line (a file
+holding one indented decision is read whole). Line N of one file goes with
+line N of the other; a decision for another application or line is refused
+on that line.
+
+Exit status: 0 every line identical, 1 some differ, 65 some lines could not
+be replayed (each reported), 64 usage errors, 66 a file that cannot be read."""
+
+
+def register(commands: Any) -> None:  # noqa: ANN401 -- argparse's private subparsers type
+    """
+    Add the ``replay`` command to the command line's subcommands.
+    """
+    p = commands.add_parser(
+        "replay",
+        help="decide recorded decisions again and say what changed",
+        description=_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "decisions", type=file_name, metavar="DECISIONS.jsonl", help="the recorded decisions"
+    )
+    p.add_argument(
+        "applications",
+        type=file_name,
+        metavar="APPLICATIONS.jsonl",
+        help="the applications they decided, line for line",
+    )
+    p.add_argument("--policy", help="a policy document (TOML or JSON); default: the built-in")
+    p.add_argument("--rates", help="exchange rates, a CSV file: currency,month,rate_to_usd")
+    add_catalog_options(p)
+    p.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="'text' (default): a line per line and the counts; 'json': a JSON object per line",
+    )
+    p.set_defaults(run=_replay)
+
+
+def _replay(args: argparse.Namespace, out: TextIO) -> int:
+    platforms, categories = read_catalogs(args)
+    policy = read_policy(args.policy, categories)
+    rates = read_rates(args.rates)
+    counts = dict.fromkeys(ReplayStatus, 0)
+    with _open(args.decisions) as decisions, _open(args.applications) as applications:
+        results = replay_lines(
+            _decision_lines(decisions, args.decisions),
+            read_lines(applications, name=args.applications),
+            policy=policy,
+            rates=rates,
+            platforms=platforms,
+            categories=categories,
+        )
+        for result in results:
+            counts[result.status] += 1
+            if args.format == "json":
+                out.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+            else:
+                out.write(_text(result) + "\n")
+    if args.format == "text":
+        total = sum(counts.values())
+        shown = ", ".join(f"{n:,} {s.value}" for s, n in counts.items())
+        out.write(f"{total:,} line{'' if total == 1 else 's'}: {shown}\n")
+    if counts[ReplayStatus.ERROR]:
+        return EXIT_DATAERR
+    return 1 if counts[ReplayStatus.DIFFERS] else 0
+
+
+@contextlib.contextmanager
+def _open(path: str) -> Iterator[IO[bytes]]:
+    if not Path(path).is_file():
+        raise CliError(f"{path}: no such file", EXIT_NOINPUT)
+    try:
+        f = Path(path).open("rb")  # noqa: SIM115 -- closed below
+    except OSError as e:
+        raise CliError(f"{path}: cannot read: {e.strerror or e}", EXIT_NOINPUT) from None
+    with f:
+        yield f
+
+
+def _decision_lines(stream: IO[bytes], name: str) -> Iterator[bytes | LineTooLong]:
+    # One indented decision (check --format json) is one record; else a record per line.
+    lines = read_lines(stream, name=name)
+    first = next(lines, None)
+    if first is None:
+        return
+    if isinstance(first, bytes) and first.strip() == b"{":
+        parts, size = [first], len(first)
+        for line in lines:
+            if isinstance(line, LineTooLong):
+                size += line.size
+            else:
+                size += len(line) + 1
+                parts.append(line)
+            if size > LINE_BYTES:
+                yield LineTooLong(size)
+                return
+        yield b"\n".join(parts)
+        return
+    yield first
+    yield from lines
+
+
+def _text(result: LineReplay) -> str:
+    head = f"line {result.line}"
+    if result.application_id is not None:
+        head += f" (application {one_line(result.application_id)})"
+    status = result.status.value
+    if result.status is ReplayStatus.ERROR:
+        return f"{head}: error: {one_line(result.message or '')}"
+    parts = [f"{head}: {status}"]
+    if result.recorded != result.now:
+        parts.append(f"{result.recorded} -> {result.now}")
+    if result.changed:
+        parts.append(f"inputs changed: {', '.join(result.changed)}")
+    elif result.status is ReplayStatus.DIFFERS and result.recorded != "error":
+        parts.append("no recorded input changed")
+    if result.added:
+        parts.append(f"reasons added: {', '.join(result.added)}")
+    if result.removed:
+        parts.append(f"reasons removed: {', '.join(result.removed)}")
+    if result.message and result.status is ReplayStatus.DIFFERS:
+        parts.append(one_line(result.message))
+    return "; ".join(parts)
