@@ -19,6 +19,7 @@ from .cli import (
     CliError,
     add_catalog_options,
     file_name,
+    parse_as_of,
     read_catalogs,
     read_policy,
     read_rates,
@@ -64,6 +65,11 @@ def register(commands: Any) -> None:  # noqa: ANN401 -- argparse's private subpa
         metavar="APPLICATIONS.jsonl",
         help="the applications they decided, line for line",
     )
+    p.add_argument(
+        "--as-of",
+        help="the date to decide lines recorded as errors as of (they record none); "
+        "default: the date of the decided line before",
+    )
     p.add_argument("--policy", help="a policy document (TOML or JSON); default: the built-in")
     p.add_argument("--rates", help="exchange rates, a CSV file: currency,month,rate_to_usd")
     add_catalog_options(p)
@@ -80,6 +86,7 @@ def _replay(args: argparse.Namespace, out: TextIO) -> int:
     platforms, categories = read_catalogs(args)
     policy = read_policy(args.policy, categories)
     rates = read_rates(args.rates)
+    as_of = None if args.as_of is None else parse_as_of(args.as_of)
     counts = dict.fromkeys(ReplayStatus, 0)
     with _open(args.decisions) as decisions, _open(args.applications) as applications:
         results = replay_lines(
@@ -89,6 +96,7 @@ def _replay(args: argparse.Namespace, out: TextIO) -> int:
             rates=rates,
             platforms=platforms,
             categories=categories,
+            as_of=as_of,
         )
         for result in results:
             counts[result.status] += 1

@@ -29,6 +29,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import enum
 import functools
 import itertools
@@ -186,7 +187,9 @@ class _RecordedClaims:
 
 
 class _LineError(Exception):
-    pass
+    def __init__(self, message: str, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.detail = message if detail is None else detail
 
 
 @attrs.frozen
@@ -208,6 +211,7 @@ def replay(
     rates: ExchangeRates | None = None,
     platforms: PlatformCatalog | None = None,
     categories: CategoryTaxonomy | None = None,
+    as_of: dt.date | None = None,
 ) -> ReplayReport:
     """
     Decide each recorded decision's application again and compare, line by line.
@@ -223,6 +227,8 @@ def replay(
         rates: The exchange rates now.
         platforms: The platform catalog now (default the built-in).
         categories: The category taxonomy now (default the built-in).
+        as_of: The date to decide lines recorded as errors (which record
+            none) as of; by default the date of the last decided line before.
 
     Returns:
         One :class:`LineReplay` per line of the longer input. A bad line (not
@@ -251,6 +257,7 @@ def replay(
         rates=rates,
         platforms=platforms,
         categories=categories,
+        as_of=as_of,
     )
     return ReplayReport(tuple(lines))
 
@@ -263,6 +270,7 @@ def replay_lines(
     rates: ExchangeRates | None = None,
     platforms: PlatformCatalog | None = None,
     categories: CategoryTaxonomy | None = None,
+    as_of: dt.date | None = None,
 ) -> Iterator[LineReplay]:
     """
     Yield what :func:`replay` finds, one line at a time, reading both inputs as it goes.
@@ -272,20 +280,22 @@ def replay_lines(
     policy = LAZADA_CROSS_BORDER if policy is None else policy
     env = {"rates": rates, "platforms": platforms, "categories": categories}
     pairs = itertools.zip_longest(decisions, applications, fillvalue=None)
+    ctx = _Context(policy, env, [] if as_of is None else [as_of])
     for number, (recorded, application) in enumerate(pairs, 1):
         try:
-            yield _one(number, recorded, application, policy, env)
+            yield _one(number, recorded, application, ctx)
         except _LineError as e:
             yield LineReplay(line=number, status=ReplayStatus.ERROR, message=str(e))
 
 
-def _one(
-    number: int,
-    raw_decision: object,
-    raw_application: object,
-    policy: Policy,
-    env: dict[str, Any],
-) -> LineReplay:
+@attrs.frozen
+class _Context:
+    policy: Policy
+    env: dict[str, Any]
+    dates: list[dt.date]  # the dates of the decided lines so far, for error lines
+
+
+def _one(number: int, raw_decision: object, raw_application: object, ctx: _Context) -> LineReplay:
     if raw_decision is None:
         msg = f"decisions line {number}: missing: the applications have more lines"
         raise _LineError(msg)
@@ -293,33 +303,16 @@ def _one(
         msg = f"applications line {number}: missing: the decisions have more lines"
         raise _LineError(msg)
     recorded = _read_recorded(number, raw_decision)
-    application = _read_application(number, raw_application)
-    if recorded.application_id != application.id:
-        msg = (
-            f"decisions line {number}: application_id: the decision is for "
-            f"{_show(recorded.application_id)}, but applications line {number} is "
-            f"{_show(application.id)}"
-        )
-        raise _LineError(msg)
-    made = functools.partial(LineReplay, line=number, application_id=application.id)
-    now, error = _decide(recorded, application, policy, env)
     if recorded.kind == "error":
-        then = str(recorded.record.get("error"))
-        if now is None:
-            same = error == then
-            return made(
-                status=ReplayStatus.IDENTICAL if same else ReplayStatus.DIFFERS,
-                recorded="error",
-                now="error",
-                message=error if same else f"was: {then}; now: {error}",
-            )
-        return made(
-            status=ReplayStatus.DIFFERS,
-            recorded="error",
-            now=now.verdict.value,
-            added=_codes(now.reasons),
-            message=f"was: {then}",
-        )
+        return _replay_error(number, recorded, raw_application, ctx)
+    application = _read_application(number, raw_application)
+    _same_application(number, recorded, application)
+    assert recorded.as_of is not None  # noqa: S101 -- decided lines always have one
+    dates = ctx.dates
+    if not dates or dates[-1] != recorded.as_of:
+        dates.append(recorded.as_of)
+    made = functools.partial(LineReplay, line=number, application_id=application.id)
+    now, error = _decide(recorded, application, recorded.as_of, ctx)
     was = str(recorded.record.get("verdict"))
     if now is None:
         return made(status=ReplayStatus.DIFFERS, recorded=was, now="error", message=error)
@@ -335,25 +328,78 @@ def _one(
     )
 
 
+def _same_application(number: int, recorded: _Recorded, application: Application) -> None:
+    if recorded.application_id != application.id:
+        msg = (
+            f"decisions line {number}: application_id: the decision is for "
+            f"{_show(recorded.application_id)}, but applications line {number} is "
+            f"{_show(application.id)}"
+        )
+        raise _LineError(msg)
+
+
+def _replay_error(
+    number: int, recorded: _Recorded, raw_application: object, ctx: _Context
+) -> LineReplay:
+    # A line the run could not decide: the same error again is identical.
+    then = str(recorded.record.get("error"))
+    made = functools.partial(
+        LineReplay, line=number, application_id=recorded.application_id, recorded="error"
+    )
+    try:
+        application = _read_application(number, raw_application)
+    except _LineError as e:
+        now_error = e.detail
+        same = now_error == then
+        return made(
+            status=ReplayStatus.IDENTICAL if same else ReplayStatus.DIFFERS,
+            now="error",
+            message=then if same else f"was: {then}; now: {now_error}",
+        )
+    if recorded.application_id is not None:
+        _same_application(number, recorded, application)
+    if not ctx.dates:
+        msg = (
+            f"decisions line {number}: recorded as not decided ({then}), and no decided line "
+            "before it gives the date to decide it as of (give one: --as-of)"
+        )
+        raise _LineError(msg)
+    now, error = _decide(recorded, application, ctx.dates[-1], ctx)
+    if now is None:
+        same = error == then
+        return made(
+            status=ReplayStatus.IDENTICAL if same else ReplayStatus.DIFFERS,
+            now="error",
+            message=then if same else f"was: {then}; now: {error}",
+        )
+    return made(
+        status=ReplayStatus.DIFFERS,
+        now=now.verdict.value,
+        added=_codes(now.reasons),
+        message=f"was: {then}",
+    )
+
+
 def _show(value: object) -> str:
     return "no application id" if value is None else f"application {value!r:.80}"
 
 
 def _decide(
-    recorded: _Recorded, application: Application, policy: Policy, env: dict[str, Any]
+    recorded: _Recorded, application: Application, as_of: dt.date, ctx: _Context
 ) -> tuple[Decision | None, str | None]:
+    env = ctx.env
     registry = None
     if recorded.fingerprints is not None:
         claimed = recorded.fingerprints.get("registry")
         if claimed is not None:
             registry = _RecordedClaims(_held(claimed, application, env))  # type: ignore[arg-type]
-    as_of = recorded.as_of
-    if as_of is None:
-        return None, "the recorded line has no date to decide as of"
     try:
-        decision = policy.evaluate(application, as_of=as_of, registry=registry, **env)
-    except (EligibilityError, ArithmeticError) as e:
-        return None, str(e) or type(e).__name__
+        decision = ctx.policy.evaluate(application, as_of=as_of, registry=registry, **env)
+    except EligibilityError as e:
+        return None, str(e)
+    except decimal.DecimalException as e:
+        # As batch says it: an amount or rate too large for exact arithmetic.
+        return None, f"a number is out of range: {type(e).__name__}"
     return decision, None
 
 
@@ -415,15 +461,14 @@ def _recorded_codes(recorded: _Recorded) -> tuple[str, ...]:
 
 
 def _parse(number: int, raw: object, what: str) -> object:
+    # Messages as batch words them, so that an error line replays identical.
     if isinstance(raw, LineTooLong):
-        msg = f"{what} line {number}: {raw}"
-        raise _LineError(msg)
+        raise _LineError(f"{what} line {number}: {raw}", str(raw))
     if isinstance(raw, str | bytes):
         try:
             return load_json(raw)
         except ValidationError as e:
-            msg = f"{what} line {number}: {e}"
-            raise _LineError(msg) from None
+            raise _LineError(f"{what} line {number}: {e}", str(e)) from None
     return raw
 
 
@@ -432,16 +477,15 @@ def _read_application(number: int, raw: object) -> Application:
     if isinstance(data, Application):
         return data
     if not isinstance(data, Mapping):
-        msg = f"applications line {number}: expected an application as a JSON object, got {type(data).__name__}"
-        raise _LineError(msg)
-    hint = store_document_hint(data)
-    if hint is not None:
-        msg = f"applications line {number}: {hint}"
-        raise _LineError(msg)
-    try:
-        return Application.from_dict(data)
-    except ValidationError as e:
-        raise _LineError(f"applications line {number}: {e}") from None
+        detail = f"expected an application as a JSON object, got {type(data).__name__} {data!r:.80}"
+    elif (hint := store_document_hint(data)) is not None:
+        detail = hint
+    else:
+        try:
+            return Application.from_dict(data)
+        except ValidationError as e:
+            detail = str(e)
+    raise _LineError(f"applications line {number}: {detail}", detail)
 
 
 def _read_recorded(number: int, raw: object) -> _Recorded:
