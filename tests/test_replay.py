@@ -383,3 +383,44 @@ def test_rates_values_are_exact_decimals():
     )  # fmt: skip
     decision = evaluate(Application("S", "mobiles", [store]), as_of=AS_OF, rates=rates)
     assert "1.123456789012" == decision.to_dict()["provenance"]["rates"]["used"][0]["rate"]
+
+
+DOCS = Path(__file__).parent.parent / "docs"
+
+
+def _page_steps(text: str) -> list[tuple[str, str]]:
+    """The ``python`` and ``console`` blocks of a page, in order."""
+    import re
+
+    return re.findall(r"```(python|console)\n(.*?)```", text, flags=re.DOTALL)
+
+
+class TestHowTo:
+    def test_the_replay_page_shows_real_output(self, tmp_path, monkeypatch, capsys):
+        """Every command on docs/replay.md prints what the page shows, after the page's own Python ran."""
+        import shlex
+        import shutil
+
+        shutil.copytree(EXAMPLES, tmp_path / "examples")
+        monkeypatch.chdir(tmp_path)
+        steps = _page_steps((DOCS / "replay.md").read_text("utf-8"))
+        consoles = 0
+        for kind, body in steps:
+            if kind == "python":
+                exec(compile(body, "docs/replay.md", "exec"), {})  # noqa: S102 -- the page's own example
+                continue
+            lines = body.splitlines()
+            command = lines[0].removeprefix("$ ")
+            consoles += 1
+            capsys.readouterr()
+            cli.main(shlex.split(command)[1:])
+            captured = capsys.readouterr()
+            got = (captured.out + captured.err).splitlines()
+            shown = lines[1:]
+            assert len(shown) == len(got), (command, got)
+            for want, have in zip(shown, got, strict=True):
+                if want.endswith("..."):
+                    assert have.startswith(want.removesuffix("...")), (command, have)
+                else:
+                    assert want == have, command
+        assert 4 == consoles

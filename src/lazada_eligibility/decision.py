@@ -219,7 +219,7 @@ class Decision:
             for a decision read from a document older than schema version 3.
 
     .. versionadded:: 0.1.0
-    .. versionchanged:: 0.3.0
+    .. versionchanged:: 0.2.0
        The *provenance* attribute.
     """
 
@@ -323,7 +323,7 @@ class Decision:
         .. versionadded:: 0.1.0
         .. versionchanged:: 0.2.0
            Reads subjects and facts by type; raises only ``ValidationError``.
-        .. versionchanged:: 0.3.0
+        .. versionchanged:: 0.2.0
            Reads ``provenance`` (schema version 3) and still reads version 2.
         """
         if not isinstance(data, Mapping):

@@ -338,7 +338,7 @@ class PreparedPolicy:
         :meth:`evaluate` it. Batch summaries use this to keep passing lines
         on the verdict-only path.
 
-        .. versionadded:: 0.3.0
+        .. versionadded:: 0.2.0
         """
         return self._stamper.stamp_pass(application)
 

@@ -28,7 +28,7 @@ Example:
     >>> provenance.rates, provenance.registry
     ((), None)
 
-.. versionadded:: 0.3.0
+.. versionadded:: 0.2.0
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ def content_digest(catalog: Any) -> str:  # noqa: ANN401 -- anything with to_dic
         >>> len(content_digest(LAZADA_CATEGORIES))
         64
 
-    .. versionadded:: 0.3.0
+    .. versionadded:: 0.2.0
     """
     key = id(catalog)
     found = _digests.get(key)
@@ -125,7 +125,7 @@ class RateUsed:
         >>> used.to_dict()
         {'currency': 'EUR', 'target': 'USD', 'month': '2026-08', 'rate': '1.08'}
 
-    .. versionadded:: 0.3.0
+    .. versionadded:: 0.2.0
     """
 
     month: Month
@@ -223,7 +223,7 @@ class Provenance:
         >>> sorted(p.summary())
         ['categories', 'library', 'platforms', 'rates', 'registry']
 
-    .. versionadded:: 0.3.0
+    .. versionadded:: 0.2.0
     """
 
     platforms: str = attrs.field(validator=attrs.validators.matches_re(DIGEST))
@@ -237,7 +237,7 @@ class Provenance:
     @property
     def rates_digest(self) -> str:
         """
-        The digest of :attr:`rates`: which rates were used and their values.
+        The digest of ``rates``: which rates were used and their values.
         """
         return rates_digest(self.rates)
 

@@ -23,7 +23,7 @@ Example:
     >>> [(r.line, r.status.value, r.changed) for r in report.lines]
     [(1, 'identical', ())]
 
-.. versionadded:: 0.3.0
+.. versionadded:: 0.2.0
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ class ReplayStatus(enum.Enum):
     """
     What replaying one line found.
 
-    .. versionadded:: 0.3.0
+    .. versionadded:: 0.2.0
     """
 
     IDENTICAL = "identical"
@@ -75,7 +75,7 @@ class ReplayStatus(enum.Enum):
     DIFFERS = "differs"
     """The decision made again is not the recorded one."""
     ERROR = "error"
-    """The line could not be replayed: a bad or mismatched line, said in the message."""
+    """The line could not be replayed (a bad or mismatched line); the message says why."""
 
 
 @attrs.frozen(kw_only=True)
@@ -96,7 +96,7 @@ class LineReplay:
         removed: Reason codes the decision had and has not now.
         message: Why the line could not be replayed, or the error recorded or got now.
 
-    .. versionadded:: 0.3.0
+    .. versionadded:: 0.2.0
     """
 
     line: int
@@ -131,7 +131,7 @@ class ReplayReport:
     """
     The lines of one replay, in order.
 
-    .. versionadded:: 0.3.0
+    .. versionadded:: 0.2.0
     """
 
     lines: tuple[LineReplay, ...]
@@ -204,8 +204,8 @@ class _Recorded:
 
 
 def replay(
-    decisions: Iterable[bytes | str | Mapping[str, Any] | LineTooLong],
-    applications: Iterable[bytes | str | Mapping[str, Any] | Application | LineTooLong],
+    decisions: Iterable[object],
+    applications: Iterable[object],
     *,
     policy: Policy | None = None,
     rates: ExchangeRates | None = None,
@@ -218,7 +218,7 @@ def replay(
 
     Args:
         decisions: The recorded lines: JSON text (or parsed mappings) of
-            decisions (:meth:`Decision.to_dict`), of ``batch`` lines
+            decisions (:meth:`~lazada_eligibility.Decision.to_dict`), of ``batch`` lines
             (``summary`` or ``full``), or ``batch`` error lines.
         applications: The applications, line for line, as JSON text, mappings
             or :class:`~lazada_eligibility.Application` values.
@@ -248,7 +248,7 @@ def replay(
         >>> line.status.value, line.changed
         ('identical', ('categories',))
 
-    .. versionadded:: 0.3.0
+    .. versionadded:: 0.2.0
     """
     lines = replay_lines(
         decisions,
@@ -263,8 +263,8 @@ def replay(
 
 
 def replay_lines(
-    decisions: Iterable[bytes | str | Mapping[str, Any] | LineTooLong],
-    applications: Iterable[bytes | str | Mapping[str, Any] | Application | LineTooLong],
+    decisions: Iterable[object],
+    applications: Iterable[object],
     *,
     policy: Policy | None = None,
     rates: ExchangeRates | None = None,
@@ -275,7 +275,7 @@ def replay_lines(
     """
     Yield what :func:`replay` finds, one line at a time, reading both inputs as it goes.
 
-    .. versionadded:: 0.3.0
+    .. versionadded:: 0.2.0
     """
     policy = LAZADA_CROSS_BORDER if policy is None else policy
     env = {"rates": rates, "platforms": platforms, "categories": categories}
