@@ -73,7 +73,18 @@ def provenance_summary(provenance: Provenance | None) -> dict[str, Any] | None:
     """
     Return the compact provenance a summary line carries (``None`` for a decision without one).
     """
-    return None if provenance is None else provenance.summary()
+    if provenance is None:
+        return None
+    last = _last_summary[0]  # one read: another thread may replace it meanwhile
+    if last[0] is provenance:
+        return last[1]  # passing lines share one provenance: summarise it once
+    found = provenance.summary()
+    _last_summary[0] = (provenance, found)
+    return found
+
+
+# The last provenance summarised, with its summary (never mutated: lines only serialise it).
+_last_summary: list[tuple[object, dict[str, Any] | None]] = [(None, None)]
 
 
 def summary_record(line: int, decision: Decision) -> dict[str, Any]:

@@ -193,7 +193,12 @@ def rates_digest(rates: tuple[RateUsed, ...]) -> str:
     """
     Return the digest of the rates a decision used (of their keys and values).
     """
+    if not rates:
+        return _NO_RATES  # most decisions convert nothing: hash that once
     return digest_of([r.to_dict() for r in rates])
+
+
+_NO_RATES: Final = digest_of([])
 
 
 @attrs.frozen(kw_only=True)
@@ -436,7 +441,7 @@ class Stamper:
     The catalogs' digests are computed on first use, once per catalog object.
     """
 
-    __slots__ = ("_base", "_currency", "_env", "_evidence_safe", "_needs_rates")
+    __slots__ = ("_base", "_currency", "_env", "_evidence_safe", "_needs_rates", "_passed")
 
     def __init__(self, rule: Rule[Any], env: Env) -> None:
         self._env = env
@@ -445,6 +450,7 @@ class Stamper:
         self._needs_rates = bool(currencies)
         self._evidence_safe = _evidence_must_pass(rule)
         self._base: tuple[str, str] | None = None
+        self._passed: Provenance | None = None
 
     def _digests(self) -> tuple[str, str]:
         base = self._base
@@ -493,8 +499,13 @@ class Stamper:
                 for record in store.turnover:
                     if record.amount.currency != currency:
                         return None
-        platforms, categories = self._digests()
-        return Provenance(platforms=platforms, categories=categories, rates=(), registry=registry)
+        found = self._passed
+        if found is None:
+            # Every pass told without the tree has this one provenance: make it once.
+            platforms, categories = self._digests()
+            found = Provenance(platforms=platforms, categories=categories, registry=registry)
+            self._passed = found
+        return found
 
     def _rates(self, application: Application, walked: list[Outcome]) -> tuple[RateUsed, ...]:
         found: dict[tuple[str, str, Month], Decimal | None] = {}
