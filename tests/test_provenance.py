@@ -32,6 +32,7 @@ from lazada_eligibility import (
     evaluate,
 )
 from lazada_eligibility import provenance as provenance_module
+from lazada_eligibility._decision_schema import provenance_schema
 from lazada_eligibility.decision import SCHEMA_VERSION, decision_schema
 from lazada_eligibility.provenance import (
     LIBRARY_VERSION,
@@ -40,9 +41,10 @@ from lazada_eligibility.provenance import (
     content_digest,
     summary_fingerprints,
 )
-from strategies import AS_OF, applications, rate_tables
+from strategies import AS_OF, applications, provenances, rate_tables
 from test_batch import RATES, corpus
 
+PROVENANCE_VALIDATOR = jsonschema.Draft202012Validator(provenance_schema())
 VALIDATOR = jsonschema.Draft202012Validator(
     decision_schema(), format_checker=jsonschema.FormatChecker()
 )
@@ -223,6 +225,17 @@ class TestRoundTrip:
         data = json.loads(decision.to_json())
         VALIDATOR.validate(data)
         assert decision == Decision.from_dict(data)
+
+    @settings(max_examples=50, deadline=None)
+    @given(provenances())
+    def test_any_provenance_round_trips_in_both_forms(self, provenance: Provenance):
+        """A provenance reads back equal from its full form, and its compact form gives its fingerprints."""
+        data = json.loads(json.dumps(provenance.to_dict()))
+        PROVENANCE_VALIDATOR.validate(data)
+        assert provenance == Provenance.from_dict(data)
+        assert provenance.fingerprints() == summary_fingerprints(
+            json.loads(json.dumps(provenance.summary()))
+        )
 
     def test_a_version_2_document_reads_without_provenance(self):
         """A decision written before provenance existed still reads, with ``provenance`` None."""
