@@ -301,7 +301,7 @@ def provenances() -> st.SearchStrategy[Provenance]:
     .. versionadded:: 0.2.0
     """
     digests = st.text("0123456789abcdef", min_size=64, max_size=64)
-    text = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12)
+    text = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=12)
     used = st.builds(
         RateUsed,
         month=st.sampled_from(WINDOW_MONTHS),
