@@ -97,6 +97,44 @@ class TestSameInputs:
         assert (ReplayStatus.IDENTICAL, ()) == (line.status, line.changed)
 
 
+class TestRegistryNow:
+    def test_a_registry_given_now_replaces_the_recorded_state(self):
+        """Against a registry that now holds a store for another application, the registry is named."""
+        app = Application.from_dict(_apps()[0])
+        recorded = evaluate(app, as_of=AS_OF, rates=RATES, registry=InMemoryRegistry())
+        registry = InMemoryRegistry()
+        registry.claim(Application.from_dict({**_apps()[0], "id": "HOLDER", "applicant": "Someone"}))
+        [line] = replay([recorded.to_json()], [app], rates=RATES, registry=registry).lines
+        assert ReplayStatus.DIFFERS is line.status
+        assert ("registry",) == line.changed
+        assert "evidence.reused" in line.added
+
+    def test_the_application_s_own_claims_are_not_reuse(self):
+        """A registry holding the application's own claims (made when it passed) replays identical."""
+        app = Application.from_dict(_apps()[0])
+        recorded = evaluate(app, as_of=AS_OF, rates=RATES, registry=InMemoryRegistry())
+        registry = InMemoryRegistry()
+        registry.claim(app)
+        [line] = replay([recorded.to_json()], [app], rates=RATES, registry=registry).lines
+        assert (ReplayStatus.IDENTICAL, ()) == (line.status, line.changed)
+
+    def test_the_command_reads_a_registry_file(self, tmp_path):
+        """The command with --registry DB checks reuse against that SQLite file, read-only, naming the registry."""
+        from lazada_eligibility import SqliteRegistry
+
+        db = tmp_path / "claims.db"
+        with SqliteRegistry(db) as registry:
+            registry.claim(Application.from_dict({**_apps()[0], "id": "HOLDER", "applicant": "Someone"}))
+        app = _apps()[0]
+        decision = evaluate(Application.from_dict(app), as_of=AS_OF, rates=RATES)
+        d, a = tmp_path / "d.jsonl", tmp_path / "a.jsonl"
+        d.write_text(decision.to_json() + "\n", "utf-8")
+        a.write_text(json.dumps(app) + "\n", "utf-8")
+        status, out = run("replay", str(d), str(a), "--rates", RATES_FILE, "--registry", str(db))
+        assert 1 == status
+        assert "inputs changed: registry; reasons added: evidence.reused" in out
+
+
 class TestChangedInputs:
     def test_a_changed_platform_catalog_is_named(self, files):
         """Making a cross-border platform domestic changes lines, and the platforms are named."""

@@ -30,8 +30,8 @@ __all__ = ["register"]
 
 _DESCRIPTION = """\
 Decide each application of APPLICATIONS.jsonl again, as of the date its
-decision in DECISIONS.jsonl records and with the registry state it records,
-under the policy, rates and catalogs given now; say per line whether the
+decision in DECISIONS.jsonl records and with the registry state it records
+(or against --registry DB), under the policy, rates and catalogs given now; say per line whether the
 decision is identical or differs, which inputs changed (policy, platforms,
 categories, rates, registry, library: their digests against the recorded
 ones) and which reason codes moved.
@@ -74,6 +74,13 @@ def register(commands: Any) -> None:  # noqa: ANN401 -- argparse's private subpa
     p.add_argument("--rates", help="exchange rates, a CSV file: currency,month,rate_to_usd")
     add_catalog_options(p)
     p.add_argument(
+        "--registry",
+        type=file_name,
+        metavar="DB",
+        help="check reuse against this evidence registry (SQLite file or postgresql:// URL, "
+        "opened read-only) instead of the registry state each line records",
+    )
+    p.add_argument(
         "--format",
         choices=("text", "json"),
         default="text",
@@ -88,7 +95,16 @@ def _replay(args: argparse.Namespace, out: TextIO) -> int:
     rates = read_rates(args.rates)
     as_of = None if args.as_of is None else parse_as_of(args.as_of)
     counts = dict.fromkeys(ReplayStatus, 0)
-    with _open(args.decisions) as decisions, _open(args.applications) as applications:
+    with contextlib.ExitStack() as stack:
+        decisions = stack.enter_context(_open(args.decisions))
+        applications = stack.enter_context(_open(args.applications))
+        registry = None
+        if args.registry is not None:
+            from ._cli_registry import open_read_only  # noqa: PLC0415 -- only with --registry
+
+            registry = open_read_only(args.registry)
+            if hasattr(registry, "close"):
+                stack.callback(registry.close)
         results = replay_lines(
             _decision_lines(decisions, args.decisions),
             read_lines(applications, name=args.applications),
@@ -97,6 +113,7 @@ def _replay(args: argparse.Namespace, out: TextIO) -> int:
             platforms=platforms,
             categories=categories,
             as_of=as_of,
+            registry=registry,
         )
         for result in results:
             counts[result.status] += 1

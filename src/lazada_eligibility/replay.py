@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from .categories import CategoryTaxonomy
     from .platforms import PlatformCatalog
     from .policy import Policy
-    from .typing import ExchangeRates
+    from .typing import EvidenceRegistry, ExchangeRates
 
 __all__ = ["LineReplay", "ReplayReport", "ReplayStatus", "replay", "replay_lines"]
 
@@ -212,6 +212,7 @@ def replay(
     platforms: PlatformCatalog | None = None,
     categories: CategoryTaxonomy | None = None,
     as_of: dt.date | None = None,
+    registry: EvidenceRegistry | None = None,
 ) -> ReplayReport:
     """
     Decide each recorded decision's application again and compare, line by line.
@@ -227,6 +228,9 @@ def replay(
         rates: The exchange rates now.
         platforms: The platform catalog now (default the built-in).
         categories: The category taxonomy now (default the built-in).
+        registry: The evidence registry now, to check reuse against
+            instead of the registry state each line records (only read:
+            nothing is claimed); then a different state names ``registry``.
         as_of: The date to decide lines recorded as errors (which record
             none) as of; by default the date of the last decided line before.
 
@@ -258,6 +262,7 @@ def replay(
         platforms=platforms,
         categories=categories,
         as_of=as_of,
+        registry=registry,
     )
     return ReplayReport(tuple(lines))
 
@@ -271,6 +276,7 @@ def replay_lines(
     platforms: PlatformCatalog | None = None,
     categories: CategoryTaxonomy | None = None,
     as_of: dt.date | None = None,
+    registry: EvidenceRegistry | None = None,
 ) -> Iterator[LineReplay]:
     """
     Yield what :func:`replay` finds, one line at a time, reading both inputs as it goes.
@@ -280,7 +286,7 @@ def replay_lines(
     policy = LAZADA_CROSS_BORDER if policy is None else policy
     env = {"rates": rates, "platforms": platforms, "categories": categories}
     pairs = itertools.zip_longest(decisions, applications, fillvalue=None)
-    ctx = _Context(policy, env, [] if as_of is None else [as_of])
+    ctx = _Context(policy, env, [] if as_of is None else [as_of], registry)
     for number, (recorded, application) in enumerate(pairs, 1):
         try:
             yield _one(number, recorded, application, ctx)
@@ -293,6 +299,7 @@ class _Context:
     policy: Policy
     env: dict[str, Any]
     dates: list[dt.date]  # the dates of the decided lines so far, for error lines
+    registry: EvidenceRegistry | None  # the registry now, instead of the recorded state
 
 
 def _one(number: int, raw_decision: object, raw_application: object, ctx: _Context) -> LineReplay:
@@ -388,8 +395,8 @@ def _decide(
     recorded: _Recorded, application: Application, as_of: dt.date, ctx: _Context
 ) -> tuple[Decision | None, str | None]:
     env = ctx.env
-    registry = None
-    if recorded.fingerprints is not None:
+    registry = ctx.registry
+    if registry is None and recorded.fingerprints is not None:
         claimed = recorded.fingerprints.get("registry")
         if claimed is not None:
             registry = _RecordedClaims(_held(claimed, application, env))  # type: ignore[arg-type]
