@@ -103,7 +103,9 @@ class TestRegistryNow:
         app = Application.from_dict(_apps()[0])
         recorded = evaluate(app, as_of=AS_OF, rates=RATES, registry=InMemoryRegistry())
         registry = InMemoryRegistry()
-        registry.claim(Application.from_dict({**_apps()[0], "id": "HOLDER", "applicant": "Someone"}))
+        registry.claim(
+            Application.from_dict({**_apps()[0], "id": "HOLDER", "applicant": "Someone"})
+        )
         [line] = replay([recorded.to_json()], [app], rates=RATES, registry=registry).lines
         assert ReplayStatus.DIFFERS is line.status
         assert ("registry",) == line.changed
@@ -124,7 +126,9 @@ class TestRegistryNow:
 
         db = tmp_path / "claims.db"
         with SqliteRegistry(db) as registry:
-            registry.claim(Application.from_dict({**_apps()[0], "id": "HOLDER", "applicant": "Someone"}))
+            registry.claim(
+                Application.from_dict({**_apps()[0], "id": "HOLDER", "applicant": "Someone"})
+            )
         app = _apps()[0]
         decision = evaluate(Application.from_dict(app), as_of=AS_OF, rates=RATES)
         d, a = tmp_path / "d.jsonl", tmp_path / "a.jsonl"
