@@ -35,7 +35,12 @@ CAVEAT_CODES: Final = frozenset({"evidence.unchecked"})
 _T = TypeVar("_T")
 
 SCHEMA_VERSION: Final = 3
-"""The version of :meth:`~lazada_eligibility.Decision.to_dict`'s document; see ``decision.schema.json``."""
+"""
+The version of :meth:`~lazada_eligibility.Decision.to_dict`'s document; see ``decision.schema.json``.
+
+Version 3 added the required ``provenance`` key; :meth:`~lazada_eligibility.Decision.from_dict`
+still reads version 2 documents, which have none.
+"""
 
 _READS: Final = frozenset({2, SCHEMA_VERSION})
 # Version 2 is version 3 without "provenance": still read, with no provenance.
@@ -271,7 +276,9 @@ class Decision:
         Return a JSON-ready mapping; the same decision always gives the same JSON.
 
         ``relied_on`` is there only when the decision relied on stores; the
-        :attr:`holders` never are.
+        :attr:`holders` never are. ``provenance`` is
+        :meth:`Provenance.to_dict <lazada_eligibility.provenance.Provenance.to_dict>`,
+        or ``null`` for a decision made without one.
 
         .. versionadded:: 0.1.0
         """
