@@ -14,18 +14,18 @@ PACKAGE: Final = Path(__file__).parent.parent / "src" / "lazada_eligibility"
 
 # Lowest first; a module may import its own layer and the ones below at run time.
 LAYERS: Final = (
-    ("exceptions", "_version", "limits", "_reading", "_terminal", "_moved"),
+    ("exceptions", "_version", "limits", "_reading", "_terminal", "_moved", "_digest"),
     ("_arith", "money", "periods", "subjects", "typing"),
     ("platforms", "categories", "identity"),
     ("models", "_l10n", "_known", "assemble"),
     ("rules", "codes"),
     ("registry",),
-    ("decision", "_decision_schema"),
+    ("decision", "_decision_schema", "provenance"),
     ("policy", "engine", "claiming", "planning"),
     ("explain",),
     ("policy_testing",),
     ("importers",),
-    ("batch",),
+    ("batch", "replay"),
     ("cli", "__main__", "testing", "__init__"),
     # Deprecated aliases of moved modules: they import their new place only when read.
     ("policy_io", "policies", "diff", "spark", "remediation"),

@@ -16,7 +16,7 @@ from typing import Any, Final
 from .codes import BUILTIN_CODES, CodeSpec, code_specs
 from .decision import SCHEMA_VERSION
 
-__all__ = ["decision_schema", "shipped_decision_schema"]
+__all__ = ["decision_schema", "provenance_schema", "shipped_decision_schema"]
 
 _DATA: Final = "decision.schema.json"
 
@@ -40,6 +40,16 @@ _FACT: Final[dict[str, dict[str, Any]]] = {
 }
 
 _OPTIONAL_TEXT: Final = {"type": ["string", "null"]}
+_DIGEST: Final = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
+_CLAIMED: Final = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["platform", "store_id"],
+        "additionalProperties": False,
+        "properties": {"platform": {"type": "string"}, "store_id": {"type": "string"}},
+    },
+}
 
 
 def _fact(kind: str) -> dict[str, Any]:
@@ -145,6 +155,7 @@ def decision_schema(specs: Iterable[CodeSpec] | None = None) -> dict[str, Any]:
             "eligible",
             "outcome",
             "policy",
+            "provenance",
             "reasons",
             "remediation",
             "schema_version",
@@ -167,6 +178,7 @@ def decision_schema(specs: Iterable[CodeSpec] | None = None) -> dict[str, Any]:
                 "required": ["id", "version", "digest"],
                 "additionalProperties": False,
             },
+            "provenance": {"anyOf": [{"$ref": "#/$defs/provenance"}, {"type": "null"}]},
             "outcome": {"$ref": "#/$defs/outcome"},
             "reasons": outcome_list,
             "caveats": outcome_list,
@@ -183,6 +195,7 @@ def decision_schema(specs: Iterable[CodeSpec] | None = None) -> dict[str, Any]:
         },
         "$defs": {
             "verdict": {"enum": ["pass", "fail", "review"]},
+            "provenance": provenance_schema(),
             "money": {
                 "type": "object",
                 "properties": {"amount": _DECIMAL, "currency": {"type": "string"}},
@@ -250,6 +263,55 @@ def decision_schema(specs: Iterable[CodeSpec] | None = None) -> dict[str, Any]:
                 "required": ["code", "facts", "reasons"],
                 "additionalProperties": False,
             },
+        },
+    }
+
+
+def provenance_schema() -> dict[str, Any]:
+    """
+    Return the JSON Schema of a decision's ``provenance`` object.
+    """
+    return {
+        "type": "object",
+        "required": ["platforms", "categories", "rates", "registry", "library"],
+        "additionalProperties": False,
+        "properties": {
+            "platforms": _DIGEST,
+            "categories": _DIGEST,
+            "rates": {
+                "type": "object",
+                "required": ["digest", "used"],
+                "additionalProperties": False,
+                "properties": {
+                    "digest": _DIGEST,
+                    "used": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["currency", "target", "month", "rate"],
+                            "additionalProperties": False,
+                            "properties": {
+                                "currency": {"type": "string"},
+                                "target": {"type": "string"},
+                                "month": _MONTH,
+                                "rate": {"anyOf": [_DECIMAL, {"type": "null"}]},
+                            },
+                        },
+                    },
+                },
+            },
+            "registry": {
+                "anyOf": [
+                    {"type": "null"},
+                    {
+                        "type": "object",
+                        "required": ["claimed"],
+                        "additionalProperties": False,
+                        "properties": {"claimed": _CLAIMED},
+                    },
+                ]
+            },
+            "library": {"type": "string", "minLength": 1},
         },
     }
 

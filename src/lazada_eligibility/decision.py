@@ -18,6 +18,7 @@ from .codes import decode_facts, encode_facts
 from .exceptions import ValidationError
 from .money import Money
 from .periods import Month
+from .provenance import Provenance
 from .rules import Outcome, Verdict
 from .subjects import subject_from_dict
 
@@ -33,8 +34,16 @@ CAVEAT_CODES: Final = frozenset({"evidence.unchecked"})
 
 _T = TypeVar("_T")
 
-SCHEMA_VERSION: Final = 2
-"""The version of :meth:`~lazada_eligibility.Decision.to_dict`'s document; see ``decision.schema.json``."""
+SCHEMA_VERSION: Final = 3
+"""
+The version of :meth:`~lazada_eligibility.Decision.to_dict`'s document; see ``decision.schema.json``.
+
+Version 3 added the required ``provenance`` key; :meth:`~lazada_eligibility.Decision.from_dict`
+still reads version 2 documents, which have none.
+"""
+
+_READS: Final = frozenset({2, SCHEMA_VERSION})
+# Version 2 is version 3 without "provenance": still read, with no provenance.
 
 
 def encode_fact(value: object) -> object:
@@ -209,8 +218,14 @@ class Decision:
             hold the records this decision found reused (``evidence.reused``).
             Never part of :meth:`to_dict`, explanations or remedies, which
             the seller sees; a review tool reads it explicitly.
+        provenance: What else decided it: the catalogs' digests, the rates
+            looked up, the registry state read and the library version
+            (:class:`~lazada_eligibility.provenance.Provenance`); ``None``
+            for a decision read from a document older than schema version 3.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       The *provenance* attribute.
     """
 
     policy_id: str
@@ -221,6 +236,7 @@ class Decision:
     application_id: str | None = None
     relied_on: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_pairs)
     holders: tuple[Claim, ...] = attrs.field(default=(), eq=False, repr=False, converter=_claims)
+    provenance: Provenance | None = attrs.field(default=None, repr=False)
 
     @property
     def verdict(self) -> Verdict:
@@ -260,7 +276,9 @@ class Decision:
         Return a JSON-ready mapping; the same decision always gives the same JSON.
 
         ``relied_on`` is there only when the decision relied on stores; the
-        :attr:`holders` never are.
+        :attr:`holders` never are. ``provenance`` is
+        :meth:`Provenance.to_dict <lazada_eligibility.provenance.Provenance.to_dict>`,
+        or ``null`` for a decision made without one.
 
         .. versionadded:: 0.1.0
         """
@@ -281,6 +299,7 @@ class Decision:
                 "id": self.policy_id,
                 "version": self.policy_version,
             },
+            "provenance": None if self.provenance is None else self.provenance.to_dict(),
             "reasons": [outcome_to_dict(o) for o in self.reasons],
             "remediation": [r.to_dict() for r in self.remediation()],
             "schema_version": SCHEMA_VERSION,
@@ -311,13 +330,22 @@ class Decision:
         .. versionadded:: 0.1.0
         .. versionchanged:: 0.2.0
            Reads subjects and facts by type; raises only ``ValidationError``.
+        .. versionchanged:: 0.2.0
+           Reads ``provenance`` (schema version 3) and still reads version 2.
         """
         if not isinstance(data, Mapping):
             raise ValidationError.single("", f"not a decision: expected an object, got {data!r}")
         version = data.get("schema_version", SCHEMA_VERSION)
-        if version != SCHEMA_VERSION:
+        if type(version) is not int or version not in _READS:
             msg = f"expected {SCHEMA_VERSION}, got {version!r}: written by another version"
             raise ValidationError.single("schema_version", msg)
+        provenance = None
+        if version >= 3:
+            if "provenance" not in data:
+                raise ValidationError.single("provenance", "missing")
+            raw = data["provenance"]
+            if raw is not None:
+                provenance = _prefixed("provenance", lambda: Provenance.from_dict(raw))
         policy = _prefixed("policy", lambda: _policy(data.get("policy")))
         as_of = _field(data, "as_of", str, "a date")
         try:
@@ -343,6 +371,7 @@ class Decision:
             outcome=outcome,
             application_id=application_id,
             relied_on=relied,
+            provenance=provenance,
         )
 
     def explain(self, locale: str = "en") -> str:

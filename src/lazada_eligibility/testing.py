@@ -37,6 +37,7 @@ from .money import Money, RateTable, currency_digits
 from .periods import Month
 from .platforms import Platform
 from .policy._policy import Policy
+from .provenance import Provenance, RateUsed
 from .rules import (
     Rule,
     all_of,
@@ -77,6 +78,7 @@ __all__ = [
     "month_rules",
     "months",
     "policies",
+    "provenances",
     "rate_tables",
     "store_ids",
     "store_leaves",
@@ -289,6 +291,32 @@ def rate_tables() -> st.SearchStrategy[RateTable]:
             min_size=len(ks),
             max_size=len(ks),
         ).map(lambda rs: RateTable(dict(zip(ks, rs, strict=True))))
+    )
+
+
+def provenances() -> st.SearchStrategy[Provenance]:
+    """
+    Decision provenances: digests, rates used (some missing), registry states, versions.
+
+    .. versionadded:: 0.2.0
+    """
+    digests = st.text("0123456789abcdef", min_size=64, max_size=64)
+    text = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=12)
+    used = st.builds(
+        RateUsed,
+        month=st.sampled_from(WINDOW_MONTHS),
+        currency=st.sampled_from(CURRENCIES),
+        target=st.sampled_from(("USD", "EUR")),
+        rate=st.none() | st.decimals(min_value=Decimal("0.0001"), max_value=1000, places=6),
+    )
+    registry = st.none() | st.lists(st.tuples(st.sampled_from(PLATFORMS), text), max_size=3)
+    return st.builds(
+        Provenance,
+        platforms=digests,
+        categories=digests,
+        rates=st.lists(used, max_size=4),
+        registry=registry,
+        library=text,
     )
 
 

@@ -2,7 +2,8 @@
 The compact batch line (``batch --detail summary``): what a pipeline acts on, and no more.
 
 Per decided line: the input line number, the application id, the verdict,
-``eligible``, the date, the policy digest, each reason as its code, its
+``eligible``, the date, the policy digest, the compact provenance
+(:meth:`~lazada_eligibility.provenance.Provenance.summary`), each reason as its code, its
 subject as a structured object and its key figures, and what to do, as
 remedy codes. A passing line is decided on the verdict-only path and never
 builds an outcome tree; only lines that fail or review build their reasons.
@@ -22,9 +23,17 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from ..decision import Decision
+    from ..provenance import Provenance
     from ..rules import Outcome
 
-__all__ = ["FIGURES", "outcome_subject", "pass_record", "summary_record", "summary_schema"]
+__all__ = [
+    "FIGURES",
+    "outcome_subject",
+    "pass_record",
+    "provenance_summary",
+    "summary_record",
+    "summary_schema",
+]
 
 #: The facts a reason carries into the summary, under their summary names.
 FIGURES: Final = (
@@ -60,6 +69,24 @@ def _reason(outcome: Outcome) -> dict[str, Any]:
     return reason
 
 
+def provenance_summary(provenance: Provenance | None) -> dict[str, Any] | None:
+    """
+    Return the compact provenance a summary line carries (``None`` for a decision without one).
+    """
+    if provenance is None:
+        return None
+    last = _last_summary[0]  # one read: another thread may replace it meanwhile
+    if last[0] is provenance:
+        return last[1]  # passing lines share one provenance: summarise it once
+    found = provenance.summary()
+    _last_summary[0] = (provenance, found)
+    return found
+
+
+# The last provenance summarised, with its summary (never mutated: lines only serialise it).
+_last_summary: list[tuple[object, dict[str, Any] | None]] = [(None, None)]
+
+
 def summary_record(line: int, decision: Decision) -> dict[str, Any]:
     """
     Return the summary line of a decision.
@@ -78,13 +105,14 @@ def summary_record(line: int, decision: Decision) -> dict[str, Any]:
         "eligible": decision.eligible,
         "as_of": decision.as_of.isoformat(),
         "policy_digest": decision.policy_digest,
+        "provenance": provenance_summary(decision.provenance),
         "reasons": [_reason(r) for r in decision.reasons],
         "todo": todo,
     }
 
 
 def pass_record(
-    line: int, application_id: str | None, as_of: dt.date, digest: str
+    line: int, application_id: str | None, as_of: dt.date, digest: str, provenance: Provenance
 ) -> dict[str, Any]:
     """
     Return the summary line of a passing application, found on the verdict-only path.
@@ -96,6 +124,7 @@ def pass_record(
         "eligible": True,
         "as_of": as_of.isoformat(),
         "policy_digest": digest,
+        "provenance": provenance_summary(provenance),
         "reasons": [],
         "todo": [],
     }

@@ -178,7 +178,7 @@ class Worker:
     Decides records against a policy prepared once.
     """
 
-    __slots__ = ("_as_of", "_check", "_digest", "_evaluate", "one")
+    __slots__ = ("_as_of", "_check", "_digest", "_evaluate", "_pass_provenance", "one")
 
     def __init__(self, job: Job) -> None:
         prepared = job.policy.prepare(
@@ -189,6 +189,7 @@ class Worker:
         )
         self._evaluate = prepared.evaluate
         self._check = prepared.check
+        self._pass_provenance = prepared.pass_provenance
         self._digest = job.policy.digest
         self._as_of = job.as_of
         self.one: Callable[[int, object], Any]
@@ -261,8 +262,10 @@ class Worker:
         try:
             application = _application(item)
             verdict = self._guard(self._check, application)
-            if verdict is Verdict.PASS:
-                record = pass_record(position, application.id, self._as_of, self._digest)
+            provenance = None if verdict is not Verdict.PASS else self._pass_provenance(application)
+            if provenance is not None:
+                app_id = application.id
+                record = pass_record(position, app_id, self._as_of, self._digest, provenance)
                 return position, dump_record(record), verdict, (), None
             decision = self._guard(self._evaluate, application)
             record = summary_record(position, decision)

@@ -365,6 +365,12 @@ def _register_batch(commands: Any) -> None:  # noqa: ANN401 -- argparse's privat
     register(commands)
 
 
+def _register_replay(commands: Any) -> None:  # noqa: ANN401 -- argparse's private subparsers type
+    from ._replay import register  # noqa: PLC0415 -- _replay imports this module
+
+    register(commands)
+
+
 def _register_application(commands: Any) -> None:  # noqa: ANN401 -- argparse's private subparsers type
     from ._application import register  # noqa: PLC0415 -- _cli_application imports this module
 
@@ -379,6 +385,7 @@ REGISTRARS: list[Callable[[Any], None]] = [
     _register_application,
     _register_policy,
     _register_registry,
+    _register_replay,
 ]
 
 

@@ -9,14 +9,13 @@ taxonomy, exchange rates, evidence registry) and then evaluated many times;
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import threading
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from .._digest import canonical_json, digest_text
 from .._known import require_known_categories
 from ..categories import LAZADA_CATEGORIES, CategoryTaxonomy
 from ..exceptions import PolicyError, ValidationError
@@ -24,6 +23,7 @@ from ..identity import same_holder
 from ..limits import AS_OF_RANGE
 from ..models import Application
 from ..platforms import DEFAULT_PLATFORMS, PlatformCatalog
+from ..provenance import Provenance, Stamper
 from ..rules import Level, Rule, Verdict
 from ..rules._codegen import Program, generate
 from ..rules._core import VERDICTS, Env, Outcome
@@ -168,7 +168,7 @@ class Policy:
     )
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "_digest", hashlib.sha256(self.canonical().encode()).hexdigest())
+        object.__setattr__(self, "_digest", digest_text(self.canonical()))
 
     def canonical(self) -> str:
         """
@@ -177,7 +177,7 @@ class Policy:
         .. versionadded:: 0.1.0
         """
         doc = {"id": self.id, "version": self.version, "rule": self.rule.to_doc()}
-        return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return canonical_json(doc)
 
     @property
     def digest(self) -> str:
@@ -319,7 +319,7 @@ class PreparedPolicy:
     .. versionadded:: 0.1.0
     """
 
-    __slots__ = ("_check", "_decision", "_explain", "_program", "env", "policy")
+    __slots__ = ("_check", "_decision", "_explain", "_program", "_stamper", "env", "policy")
 
     def __init__(self, policy: Policy, env: Env) -> None:
         from ..decision import Decision  # noqa: PLC0415 -- decision sits above policy
@@ -330,6 +330,7 @@ class PreparedPolicy:
         self._program: Program = generate(policy.rule, env)
         self._check = self._program.check
         self._explain = self._program.explain
+        self._stamper = Stamper(policy.rule, env)
 
     def holds(self, *things: object) -> bool:
         """
@@ -375,7 +376,20 @@ class PreparedPolicy:
             application_id=application.id,
             holders=_holders(self.env, application, outcome),
             relied_on=_relied_on(self.env, application, outcome),
+            provenance=self._stamper.stamp(application, outcome),
         )
+
+    def pass_provenance(self, application: Application) -> Provenance | None:
+        """
+        Return the provenance of an application :meth:`check` found to pass, or ``None``.
+
+        ``None`` when it cannot be told without the outcome tree: then
+        :meth:`evaluate` it. Batch summaries use this to keep passing lines
+        on the verdict-only path.
+
+        .. versionadded:: 0.2.0
+        """
+        return self._stamper.stamp_pass(application)
 
 
 def _holders(env: Env, app: Application, outcome: Outcome) -> tuple[Claim, ...]:
