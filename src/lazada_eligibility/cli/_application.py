@@ -13,7 +13,7 @@ from .._known import require_known_categories
 from ..assemble import application_from_stores
 from ..categories import LAZADA_CATEGORIES
 from ..exceptions import EligibilityError, FieldProblem, ValidationError
-from . import CliError, file_name, read_json
+from ._common import CliError, file_name, read_json
 
 __all__ = ["register"]
 
@@ -54,7 +54,7 @@ def _application(args: argparse.Namespace, out: TextIO) -> int:
     if args.output is None:
         out.write(text)
         return 0
-    from . import EXIT_CANTCREAT  # noqa: PLC0415 -- only with -o
+    from ._common import EXIT_CANTCREAT  # noqa: PLC0415 -- only with -o
 
     try:
         with open(args.output, "w", encoding="utf-8") as f:  # noqa: PTH123 -- a path from the user

@@ -20,7 +20,7 @@ from ..batch import _run as _batch_run
 from ..batch._io import BatchIOError, LineSink, open_output, read_lines
 from ..batch._workers import DEFAULT_CHUNK_SIZE, DETAILS, decide_lines
 from ..policy.shipped import LAZADA_CROSS_BORDER
-from . import (
+from ._common import (
     EXIT_CANTCREAT,
     EXIT_DATAERR,
     EXIT_INTERRUPTED,

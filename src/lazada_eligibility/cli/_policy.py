@@ -23,7 +23,7 @@ from ..policy._policy import Policy
 from ..policy.diff import ChangedApplication, PolicyDiff, policy_diff
 from ..policy.shipped import LAZADA_CROSS_BORDER, SHIPPED_POLICIES
 from ..rules import Verdict
-from . import (
+from ._common import (
     EXIT_NOINPUT,
     CliError,
     add_catalog_options,

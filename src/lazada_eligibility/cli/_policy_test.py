@@ -25,7 +25,7 @@ from ..policy_testing import (
     write_golden,
 )
 from ..rules import Verdict
-from . import (
+from ._common import (
     EXIT_CANTCREAT,
     EXIT_DATAERR,
     EXIT_NOINPUT,

@@ -29,7 +29,7 @@ from ..registry import (
     open_registry,
 )
 from ..registry._postgres import is_postgres_url
-from . import (
+from ._common import (
     EXIT_DATAERR,
     EXIT_NOINPUT,
     EXIT_USAGE,

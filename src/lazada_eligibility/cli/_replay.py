@@ -14,7 +14,7 @@ from typing import IO, Any, TextIO
 from .._terminal import one_line
 from ..batch._io import LINE_BYTES, LineTooLong, read_lines
 from ..replay import LineReplay, ReplayStatus, replay_lines
-from . import (
+from ._common import (
     EXIT_DATAERR,
     EXIT_NOINPUT,
     CliError,

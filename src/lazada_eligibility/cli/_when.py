@@ -13,7 +13,7 @@ from typing import Any, TextIO
 
 from ..explain import render_earliest, render_policy_note
 from ..planning import earliest_plan
-from . import (
+from ._common import (
     about,
     add_catalog_options,
     parse_as_of,
