@@ -41,16 +41,17 @@ import attrs
 from ..money import Money
 from ..periods import Month, review_window
 from ..subjects import ApplicationRef, MonthRef
+from ._category import category_matcher
 from ._core import _RANK, VERDICTS, Context, Env, Outcome, Rule, make_outcome
-from ._leaves import PlatformKindRule, category_matcher, store_categories
 
 if TYPE_CHECKING:
+    from ._platform import PlatformKindRule
     from ._quantifiers import EachMonth
 
 if TYPE_CHECKING:
     from decimal import Decimal
 
-    from ..models import Application, Store
+    from ..models import Application
 
 
 __all__ = ["Program", "generate"]
@@ -344,10 +345,3 @@ def generate(rule: Rule[Any], env: Env) -> Program:
     Return the generated check and explain functions of an application rule.
     """
     return Generator(env).build(rule)
-
-
-def mismatch_categories(store: Store) -> tuple[str, ...]:
-    """
-    The categories a ``category.mismatch`` outcome lists for *store*.
-    """
-    return tuple(sorted(c for c in store_categories(store) if c))

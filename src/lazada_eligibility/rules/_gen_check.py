@@ -14,17 +14,16 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Final
 
-import attrs
-
-from .. import _arith
-from ..money import RateTable
 from ._branching import Branching, ByAppliedCategory, ByMarket
+from ._category import CategoryMatches, check_category_matches
 from ._codegen import _MAX_INDENT, _UNROLL, Generator, _Scope, _Writer
 from ._core import AllOf, AnyOf, Level, Not, Rule
-from ._leaves import CategoryMatches, EvidenceNotReused, MinTurnover, PlatformKindRule
+from ._evidence import EvidenceNotReused
+from ._platform import PlatformKindRule, check_platform_kind
 from ._quantifiers import AnyStore, EachMonth, EveryStore
+from ._turnover import MinTurnover, check_min_turnover, window_tally
 
-__all__ = ["all_usable", "branch_index", "check", "constant"]
+__all__ = ["branch_index", "check", "constant"]
 
 _ZERO: Final = Decimal(0)
 
@@ -186,209 +185,6 @@ def _each_month_total(gen: Generator, w: _Writer, rule: EachMonth, scope: _Scope
     return v
 
 
-def _platform_kind(gen: Generator, w: _Writer, rule: PlatformKindRule, scope: _Scope) -> str:
-    v = gen.name("v")
-    w.emit(scope.indent, f"{v} = {gen.platform_verdicts(rule)}[{scope.store}.platform]")
-    return v
-
-
-def _category(gen: Generator, w: _Writer, rule: CategoryMatches, scope: _Scope) -> str:
-    cm = gen.matcher(w, rule.mode)
-    v, r, x = gen.name("v"), gen.name("r"), gen.name("x")
-    s, i = scope.store, scope.indent
-    w.emit(i, f"{v} = 0")
-    w.emit(i, f"if {s}.turnover:")
-    w.emit(i + 1, f"for {r} in {s}.turnover:")
-    w.emit(i + 2, f"{x} = {cm}[{r}.category or {s}.category]")
-    w.emit(i + 2, f"if {x} > {v}:")
-    w.emit(i + 3, f"{v} = {x}")
-    w.emit(i + 3, f"if {v} == 2:")
-    w.emit(i + 4, "break")
-    w.emit(i, "else:")
-    w.emit(i + 1, f"{v} = {cm}[{s}.category]")
-    return v
-
-
-@attrs.frozen
-class Tally:
-    """
-    The variables a tally sets: one value each, or one list of them per window month.
-    """
-
-    total: str  # the counted turnover, Decimal
-    seen: str  # any record that month (truthy)
-    unsure: str  # 1 when a record was left out for a missing rate or unknown category
-    no_rate: str  # the first currency without a rate, or None (explanations only)
-    unknown: str  # the first unknown category, or False (explanations only)
-    inexact: str  # the first (currency, rate) that cannot convert exactly, or None (ditto)
-    per_month: bool = False
-
-    def of(self, field: str, k: str) -> str:
-        """
-        The expression for *field* in month *k* (an int expression) of the window.
-        """
-        name: str = getattr(self, field)
-        return f"{name}[{k}]" if self.per_month else name
-
-
-def tally(
-    gen: Generator, w: _Writer, rule: MinTurnover, scope: _Scope, *, full: bool = False
-) -> Tally:
-    """
-    Write the sum of the counted turnover of the scope's month.
-
-    With *full*, for explanations, also which currency lacked a rate and
-    which category was unknown.
-    """
-    t = Tally(
-        gen.name("to"),
-        gen.name("re"),
-        gen.name("un"),
-        gen.name("nr"),
-        gen.name("uk"),
-        gen.name("ie"),
-    )
-    s, i = scope.store, scope.indent
-    w.emit(i, f"{t.total} = {gen.const(_ZERO, '_zero')}")
-    w.emit(i, f"{t.unsure} = 0")
-    if full:
-        w.emit(i, f"{t.no_rate} = None")
-        w.emit(i, f"{t.unknown} = False")
-        w.emit(i, f"{t.inexact} = None")
-    # Store._by_month is the index behind Store.records_in(); one call less.
-    w.emit(i, f"{t.seen} = {s}._by_month.get({scope.month}, ())")
-    r = gen.name("r")
-    w.emit(i, f"for {r} in {t.seen}:")
-    _count(gen, w, rule, t, scope.at(i + 1), r=r, k="", full=full)
-    return t
-
-
-def window_tally(
-    gen: Generator, w: _Writer, each: EachMonth, scope: _Scope, *, full: bool = False
-) -> Tally:
-    """
-    Write the sums of every window month of ``each_month(min_turnover(...))`` in one pass.
-
-    One pass over the store's records, each placed by its month's index,
-    costs less than a lookup per month: a Month hashes in Python.
-    """
-    rule = each.rule
-    assert isinstance(rule, MinTurnover)  # noqa: S101 -- only called for that shape
-    names = (
-        gen.name("tl"),
-        gen.name("sl"),
-        gen.name("ul"),
-        gen.name("nl"),
-        gen.name("kl"),
-        gen.name("il"),
-    )
-    t = Tally(*names, per_month=True)
-    window = gen.window(w, each)
-    s, i, n = scope.store, scope.indent, gen.const(each.window, "_n")
-    w.emit(i, f"{t.total} = [{gen.const(_ZERO, '_zero')}] * {n}")
-    w.emit(i, f"{t.unsure} = [0] * {n}")
-    if full:
-        w.emit(i, f"{t.seen} = [0] * {n}")
-        w.emit(i, f"{t.no_rate} = [None] * {n}")
-        w.emit(i, f"{t.unknown} = [False] * {n}")
-        w.emit(i, f"{t.inexact} = [None] * {n}")
-    r, mo, k = gen.name("r"), gen.name("mo"), gen.name("k")
-    w.emit(i, f"for {r} in {s}.turnover:")
-    w.emit(i + 1, f"{mo} = {r}.month")
-    w.emit(i + 1, f"{k} = {mo}.year * 12 + {mo}.month - {window.first}")
-    w.emit(i + 1, f"if {k} < 0 or {k} >= {n}:")
-    w.emit(i + 2, "continue")
-    if full:
-        w.emit(i + 1, f"{t.seen}[{k}] = 1")
-    at = scope.at(i + 1, month=f"{window.months}[{k}]")
-    _count(gen, w, rule, t, at, r=r, k=k, full=full)
-    return t
-
-
-def _count(
-    gen: Generator,
-    w: _Writer,
-    rule: MinTurnover,
-    t: Tally,
-    scope: _Scope,
-    *,
-    r: str,
-    k: str,
-    full: bool,
-) -> None:
-    # The body of the loop over records: count record r in month k.
-    c, x, a = gen.name("c"), gen.name("x"), gen.name("a")
-    s, i = scope.store, scope.indent
-    target = gen.const(rule.minimum.currency, "_cur")
-    if rule.category_mode != "any":
-        cm = gen.matcher(w, rule.category_mode)
-        w.emit(i, f"{c} = {r}.category or {s}.category")
-        w.emit(i, f"{x} = {cm}[{c}]")
-        w.emit(i, f"if {x} != 2:")
-        w.emit(i + 1, f"if {x} == 1:")
-        w.emit(i + 2, f"{t.of('unsure', k)} = 1")
-        if full:
-            w.emit(i + 2, f"if {t.of('unknown', k)} is False:")
-            w.emit(i + 3, f"{t.of('unknown', k)} = {c}")
-        w.emit(i + 1, "continue")
-    # Sums and products in the private exact context (_arith), never the
-    # caller's: a lowered precision or another rounding mode changes nothing.
-    add, mul = gen.const(_arith.add, "_add"), gen.const(_arith.mul, "_mul")
-    total = t.of("total", k)
-    w.emit(i, f"{a} = {r}.amount")
-    w.emit(i, f"if {a}.currency == {target}:")
-    w.emit(i + 1, f"{total} = {add}({total}, {a}.amount)")
-    w.emit(i, "else:")
-    rates = gen.env.rates
-    j = i + 1
-    if rates is not None:
-        rate = gen.const(rates.rate, "_rate")
-        w.emit(j, f"{x} = {rate}({a}.currency, {target}, {scope.month})")
-        w.emit(j, f"if {x} is not None:")
-        if all_usable(rates, rule.minimum.currency):
-            w.emit(j + 1, f"{total} = {add}({total}, {mul}({a}.amount, {x}))")
-            w.emit(j + 1, "continue")
-            w.emit(j, f"{t.of('unsure', k)} = 1")
-            if full:
-                w.emit(j, f"if {t.of('no_rate', k)} is None:")
-                w.emit(j + 1, f"{t.of('no_rate', k)} = {a}.currency")
-            return
-        conv, y = gen.const(_arith.convert, "_convert"), gen.name("y")
-        w.emit(j + 1, f"{y} = {conv}({a}.amount, {x})")
-        w.emit(j + 1, f"if {y} is not None:")
-        w.emit(j + 2, f"{total} = {add}({total}, {y})")
-        w.emit(j + 2, "continue")
-        w.emit(j + 1, f"{t.of('unsure', k)} = 1")
-        if full:
-            w.emit(j + 1, f"if {t.of('inexact', k)} is None:")
-            w.emit(j + 2, f"{t.of('inexact', k)} = ({a}.currency, {x})")
-        w.emit(j + 1, "continue")
-    w.emit(j, f"{t.of('unsure', k)} = 1")
-    if full:
-        w.emit(j, f"if {t.of('no_rate', k)} is None:")
-        w.emit(j + 1, f"{t.of('no_rate', k)} = {a}.currency")
-
-
-def all_usable(rates: object, target: str) -> bool:
-    """
-    Whether every rate *rates* gives into *target* converts exactly (no check needed).
-
-    A RateTable holds rates to USD within the bounds of a rate, and a
-    bounded amount times a bounded rate always fits the exact context; a
-    cross rate between two other currencies may not end. No rates at all:
-    none to check.
-    """
-    return rates is None or (type(rates) is RateTable and target == "USD")
-
-
-def _min_turnover(gen: Generator, w: _Writer, rule: MinTurnover, scope: _Scope) -> str:
-    t = tally(gen, w, rule, scope)
-    v = gen.name("v")
-    floor = gen.const(rule.minimum.amount, "_min")
-    w.emit(scope.indent, f"{v} = 2 if {t.total} >= {floor} else {t.unsure}")
-    return v
-
-
 def branch_index(gen: Generator, w: _Writer, rule: Branching, scope: _Scope) -> str:
     """
     Emit the index of the branch that decides this application; return its variable.
@@ -426,9 +222,9 @@ _TEMPLATES: Final[dict[type, Template]] = {
     AnyStore: _stores,
     EveryStore: _stores,
     EachMonth: _each_month,
-    PlatformKindRule: _platform_kind,
-    CategoryMatches: _category,
-    MinTurnover: _min_turnover,
+    PlatformKindRule: check_platform_kind,
+    CategoryMatches: check_category_matches,
+    MinTurnover: check_min_turnover,
     ByAppliedCategory: _branching,
     ByMarket: _branching,
 }

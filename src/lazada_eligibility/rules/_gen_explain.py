@@ -13,17 +13,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Final
 
-from .. import _arith
 from ._branching import Branching, ByAppliedCategory, ByMarket
-from ._codegen import _MAX_INDENT, _UNROLL, Generator, _Scope, _Writer, mismatch_categories
+from ._category import CategoryMatches, explain_category_matches
+from ._codegen import _MAX_INDENT, _UNROLL, Generator, _Scope, _Writer
 from ._core import AllOf, AnyOf, Level, Not, Rule
-from ._gen_check import Tally, all_usable, branch_index, constant, tally, window_tally
-from ._leaves import CategoryMatches, EvidenceNotReused, MinTurnover, PlatformKindRule, rate_text
+from ._evidence import EvidenceNotReused, explain_evidence_not_reused
+from ._gen_check import branch_index, constant
+from ._leaf import Result, app_subject
+from ._platform import PlatformKindRule, explain_platform_kind
 from ._quantifiers import AnyStore, EachMonth, EveryStore
+from ._turnover import MinTurnover, explain_min_turnover, month_outcome, window_tally
 
 __all__ = ["explain"]
 
-Result = tuple[str, str]  # (outcome variable, verdict expression)
 _Child = Callable[[str, str, str, int], Result]  # (k, month, head, indent) -> Result
 
 
@@ -45,11 +47,6 @@ def _fits(gen: Generator, rule: Rule[Any], scope: _Scope) -> bool:
     if isinstance(rule, EvidenceNotReused):
         return constant(gen, rule) is not None
     return True
-
-
-def _app_subject(w: _Writer) -> str:
-    w.need("asub", "asub = _AR(app.id, app.applicant)")
-    return "asub"
 
 
 def _closure(gen: Generator, w: _Writer, rule: Rule[Any], scope: _Scope) -> Result:
@@ -109,7 +106,7 @@ def _stores(gen: Generator, w: _Writer, rule: AnyStore | EveryStore, scope: _Sco
     is_any = isinstance(rule, AnyStore)
     kind = rule.kind
     o, v, ch, s, ss = (gen.name(p) for p in ("o", "v", "ch", "s", "ss"))
-    asub, i = _app_subject(w), scope.indent
+    asub, i = app_subject(w), scope.indent
     w.emit(i, f"{ch} = []")
     w.emit(i, f"{v} = {0 if is_any else 2}")
     w.emit(i, f"for {s} in app.stores:")
@@ -139,7 +136,7 @@ def _each_month(gen: Generator, w: _Writer, rule: EachMonth, scope: _Scope) -> R
 
         def child(k: str, month: str, head: str, indent: int) -> Result:
             at = scope.at(indent, month=month, text=head)
-            return _month_outcome(gen, w, rule.rule, t, k=k, scope=at)  # type: ignore[arg-type]
+            return month_outcome(gen, w, rule.rule, t, k=k, scope=at)  # type: ignore[arg-type]
     else:
 
         def child(k: str, month: str, head: str, indent: int) -> Result:
@@ -171,116 +168,6 @@ def _each_month(gen: Generator, w: _Writer, rule: EachMonth, scope: _Scope) -> R
     return o, v
 
 
-def _platform_kind(gen: Generator, w: _Writer, rule: PlatformKindRule, scope: _Scope) -> Result:
-    o, v, q = gen.name("o"), gen.name("v"), gen.name("q")
-    s, ss, i = scope.store, scope.subject, scope.indent
-    w.emit(i, f"{q} = {gen.platform_facts(rule)}[{s}.platform]")
-    w.emit(i, f"{v} = {q}[0]")
-    w.emit(i, f"if {q}[3] is None:")
-    w.emit(
-        i + 1, f"{o} = _O('platform_kind', {q}[1], {q}[2], {ss}, {{'platform': {s}.platform}}, ())"
-    )
-    w.emit(i, "else:")
-    facts = f"{{'platform': {q}[3], 'name': {q}[4], 'kind': {q}[5]}}"
-    w.emit(i + 1, f"{o} = _O('platform_kind', {q}[1], {q}[2], {ss}, {facts}, ())")
-    return o, v
-
-
-def _category(gen: Generator, w: _Writer, rule: CategoryMatches, scope: _Scope) -> Result:
-    cm = gen.matcher(w, rule.mode)
-    o, v, which, r, c, x = (gen.name(p) for p in ("o", "v", "wh", "r", "c", "x"))
-    s, ss, i = scope.store, scope.subject, scope.indent
-    mode = gen.const(rule.mode, "_mode")
-    # The first category with the best verdict, as the closures pick it.
-    w.emit(i, f"{v} = 0")
-    w.emit(i, f"{which} = None")
-    w.emit(i, f"if {s}.turnover:")
-    w.emit(i + 1, f"for {r} in {s}.turnover:")
-    w.emit(i + 2, f"{c} = {r}.category or {s}.category")
-    w.emit(i + 2, f"{x} = {cm}[{c}]")
-    w.emit(i + 2, f"if {x} > {v}:")
-    w.emit(i + 3, f"{v}, {which} = {x}, {c}")
-    w.emit(i + 3, f"if {v} == 2:")
-    w.emit(i + 4, "break")
-    w.emit(i, "else:")
-    w.emit(i + 1, f"{x} = {cm}[{s}.category]")
-    w.emit(i + 1, f"if {x}:")
-    w.emit(i + 2, f"{v}, {which} = {x}, {s}.category")
-    head = f"_O('category_matches', _VS[{v}], "
-    facts = f"{{'applied': applied, 'mode': {mode}, "
-    w.emit(i, f"if {v} == 2:")
-    w.emit(i + 1, f"{o} = {head}'category.match', {ss}, {facts}'category': {which}}}, ())")
-    w.emit(i, f"elif {v} == 1:")
-    w.emit(i + 1, f"if {cm}[applied] == 1:")
-    w.emit(i + 2, f"{which} = applied")
-    w.emit(i + 1, f"{o} = {head}'category.unknown', {ss}, {facts}'category': {which}}}, ())")
-    w.emit(i, "else:")
-    cats = f"{gen.const(mismatch_categories, '_cats')}({s})"
-    w.emit(i + 1, f"{o} = {head}'category.mismatch', {ss}, {facts}'categories': {cats}}}, ())")
-    return o, v
-
-
-def _min_turnover(gen: Generator, w: _Writer, rule: MinTurnover, scope: _Scope) -> Result:
-    return _month_outcome(gen, w, rule, tally(gen, w, rule, scope, full=True), k="", scope=scope)
-
-
-def _month_outcome(
-    gen: Generator, w: _Writer, rule: MinTurnover, t: Tally, *, k: str, scope: _Scope
-) -> Result:
-    # The outcome of min_turnover for month k of a tally; scope names the month.
-    o, v, sub = gen.name("o"), gen.name("v"), gen.name("sub")
-    m, i = scope.month, scope.indent
-    total, target = t.of("total", k), gen.const(rule.minimum.currency, "_cur")
-    floor, minimum = gen.const(rule.minimum.amount, "_min"), gen.const(rule.minimum, "_money")
-    w.emit(i, f"{sub} = _MR({m}, ({scope.label},))")
-    head = f"{o} = _O('min_turnover', _VS[{v}], "
-    amount = f"'amount': _M({total}, {target}), "
-    w.emit(i, f"if {total} >= {floor}:")
-    w.emit(i + 1, f"{v} = 2")
-    ok = f"{{'month': {m}, {amount}'minimum': {minimum}}}"
-    w.emit(i + 1, f"{head}'turnover.ok', {sub}, {ok}, ())")
-    w.emit(i, f"elif not {t.of('seen', k)}:")
-    w.emit(i + 1, f"{v} = 0")
-    missing = f"{{'month': {m}, 'minimum': {minimum}}}"
-    w.emit(i + 1, f"{head}'turnover.month-missing', {sub}, {missing}, ())")
-    w.emit(i, f"elif {t.of('no_rate', k)} is not None:")
-    w.emit(i + 1, f"{v} = 1")
-    extra = f"'currency': {t.of('no_rate', k)}, 'target': {target}"
-    facts = f"{{'month': {m}, {amount}'minimum': {minimum}, {extra}}}"
-    w.emit(i + 1, f"{head}'fx.rate-missing', {sub}, {facts}, ())")
-    if not all_usable(gen.env.rates, rule.minimum.currency):
-        inexact = t.of("inexact", k)
-        w.emit(i, f"elif {inexact} is not None:")
-        w.emit(i + 1, f"{v} = 1")
-        shown = gen.const(rate_text, "_rate_text")
-        extra = f"'currency': {inexact}[0], 'target': {target}, 'rate': {shown}({inexact}[1])"
-        facts = f"{{'month': {m}, {amount}'minimum': {minimum}, {extra}}}"
-        w.emit(i + 1, f"{head}'fx.rate-inexact', {sub}, {facts}, ())")
-    if rule.category_mode != "any":  # else every record counts: no category is unknown
-        w.emit(i, f"elif {t.of('unknown', k)} is not False:")
-        w.emit(i + 1, f"{v} = 1")
-        unknown = f"'category': {t.of('unknown', k)}"
-        facts = f"{{'month': {m}, {amount}'minimum': {minimum}, {unknown}}}"
-        w.emit(i + 1, f"{head}'category.unknown', {sub}, {facts}, ())")
-    w.emit(i, "else:")
-    w.emit(i + 1, f"{v} = 0")
-    short = f"'shortfall': _M({gen.const(_arith.sub, '_sub')}({floor}, {total}), {target})"
-    facts = f"{{'month': {m}, {amount}'minimum': {minimum}, {short}}}"
-    w.emit(i + 1, f"{head}'turnover.below-minimum', {sub}, {facts}, ())")
-    return o, v
-
-
-def _evidence(gen: Generator, w: _Writer, rule: EvidenceNotReused, scope: _Scope) -> Result:
-    # Only with no registry (see _fits): passes, saying it was not checked.
-    o = gen.name("o")
-    asub = _app_subject(w)
-    w.emit(
-        scope.indent,
-        f"{o} = _O('evidence_not_reused', _VS[2], 'evidence.unchecked', {asub}, {{}}, ())",
-    )
-    return o, "2"
-
-
 def _branching(gen: Generator, w: _Writer, rule: Branching, scope: _Scope) -> Result:
     # Only the branch that applies is explained; its outcome is the one child.
     b, o, v, i = branch_index(gen, w, rule, scope), gen.name("o"), gen.name("v"), scope.indent
@@ -292,7 +179,7 @@ def _branching(gen: Generator, w: _Writer, rule: Branching, scope: _Scope) -> Re
     if isinstance(rule, ByAppliedCategory):  # a market needs no taxonomy: never unknown
         w.emit(i, f"elif {b} < 0:")
         w.emit(i + 1, f"{v} = 1")
-        asub = _app_subject(w)
+        asub = app_subject(w)
         unknown = f"_O('{kind}', _VS[1], 'category.unknown', {asub}, {facts}(app, {b}), ())"
         w.emit(i + 1, f"{o} = {unknown}")
     w.emit(i, "else:")
@@ -319,10 +206,10 @@ _TEMPLATES: Final[dict[type, Template]] = {
     AnyStore: _stores,
     EveryStore: _stores,
     EachMonth: _each_month,
-    PlatformKindRule: _platform_kind,
-    CategoryMatches: _category,
-    MinTurnover: _min_turnover,
-    EvidenceNotReused: _evidence,
+    PlatformKindRule: explain_platform_kind,
+    CategoryMatches: explain_category_matches,
+    MinTurnover: explain_min_turnover,
+    EvidenceNotReused: explain_evidence_not_reused,
     ByAppliedCategory: _branching,
     ByMarket: _branching,
 }
