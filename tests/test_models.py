@@ -10,7 +10,7 @@ import pickle
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lazada_eligibility import (
@@ -21,11 +21,19 @@ from lazada_eligibility import (
     Store,
     ValidationError,
 )
-from strategies import applications, stores
+from strategies import NEAR_AMOUNTS, applications, near_turnover, stores
 
 
 def record(month: int = 9, amount: str = "1000", category: str | None = None) -> MonthlyTurnover:
     return MonthlyTurnover(Month(2026, month), Money(amount, "USD"), category)
+
+
+def read_as(read: Any, data: object) -> str:
+    """The application read, as its repr (every digit), or the refusal's message."""
+    try:
+        return repr(read(data))
+    except ValidationError as e:
+        return f"refused: {e}"
 
 
 def paths(error: ValidationError) -> list[str]:
@@ -232,3 +240,28 @@ class TestFastPath:
         else:
             with contextlib.suppress(_NotCanonical):
                 assert expected == _fast_application(data)
+
+    @settings(max_examples=300)
+    @given(st.lists(near_turnover(), min_size=1, max_size=3))
+    def test_turnover_shortcut_matches_the_thorough_path(self, records):
+        """Near-valid turnover values give the same application, or the same refusal, on both paths."""
+        data = {"applicant": "A", "category": "mobiles",
+                "stores": [{"platform": "amazon.com", "store_id": "A1", "turnover": records}]}  # fmt: skip
+        assert read_as(Application._read, data) == read_as(Application.from_dict, data)
+
+    @pytest.mark.parametrize("amount", NEAR_AMOUNTS)
+    def test_each_near_amount_agrees(self, amount):
+        """Each near-valid amount text is read alike on both paths, digit for digit."""
+        data = {"applicant": "A", "category": "c", "stores": [{"platform": "ebay.com",
+                "store_id": "x", "turnover": [{"month": "2026-09",
+                "amount": {"amount": amount, "currency": "USD"}}]}]}  # fmt: skip
+        assert read_as(Application._read, data) == read_as(Application.from_dict, data)
+
+    def test_month_cache_is_bounded(self):
+        """The month strings kept for reuse stop growing at their bound."""
+        from lazada_eligibility import models
+
+        for year in range(2000, 2000 + models._MONTHS_KEPT // 12 + 10):
+            for month in range(1, 13):
+                models._month(f"{year}-{month:02d}")
+        assert models._MONTHS_KEPT == len(models._MONTHS)

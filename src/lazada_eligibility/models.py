@@ -9,7 +9,9 @@ them; loose input (JSON, CSV rows) goes through the named constructors
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any, ClassVar, Final, TypeVar, cast
 
 import attrs
@@ -17,7 +19,7 @@ import attrs
 from .exceptions import FieldProblem, ValidationError
 from .identity import StoreIdentity, store_id_problem
 from .limits import MAX_RECORDS_PER_STORE, MAX_STORES, MAX_TEXT_LENGTH
-from .money import Money
+from .money import Money, exact_money, is_currency_code
 from .periods import Month
 from .platforms import DEFAULT_PLATFORMS
 
@@ -544,9 +546,40 @@ def _fast_turnover(data: object) -> MonthlyTurnover:
     month = data["month"]
     if type(month) is not str:
         raise _NotCanonical
-    return MonthlyTurnover(
-        Month.parse(month), Money(amount["amount"], amount["currency"]), data.get("category")
-    )
+    value, currency, category = amount["amount"], amount["currency"], data.get("category")
+    if (
+        type(value) is str
+        and _PLAIN_AMOUNT.fullmatch(value)
+        and is_currency_code(currency)
+        and (category is None or _text_problem("category", category) is None)
+    ):
+        # What the constructors would check, checked once: a plain amount
+        # (digits, at most 15 before the point and 6 after) is finite, in
+        # bounds and not negative, and the code is a known one as written.
+        record: MonthlyTurnover = object.__new__(MonthlyTurnover)
+        object.__setattr__(record, "month", _month(month))
+        object.__setattr__(record, "amount", exact_money(Decimal(value), currency))
+        object.__setattr__(record, "category", category)
+        return record
+    return MonthlyTurnover(Month.parse(month), Money(value, currency), category)
+
+
+# An amount as to_dict() writes it, which the constructors always accept
+# (ASCII digits only: str.isdigit and \d also take other scripts' digits).
+_PLAIN_AMOUNT: Final = re.compile(r"(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{1,6})?")
+
+# Documents repeat a few month strings: each is parsed once (a bounded cache).
+_MONTHS: dict[str, Month] = {}
+_MONTHS_KEPT: Final = 4096
+
+
+def _month(text: str) -> Month:
+    found = _MONTHS.get(text)
+    if found is None:
+        found = Month.parse(text)
+        if len(_MONTHS) < _MONTHS_KEPT:
+            _MONTHS[text] = found
+    return found
 
 
 class _Reader:
