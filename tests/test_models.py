@@ -265,3 +265,59 @@ class TestFastPath:
             for month in range(1, 13):
                 models._month(f"{year}-{month:02d}")
         assert models._MONTHS_KEPT == len(models._MONTHS)
+
+
+class TestKnownIdentity:
+    def test_an_application_keeps_each_store_identity(self):
+        """Building an application leaves each store's default-catalog identity for the rules."""
+        from lazada_eligibility import DEFAULT_PLATFORMS
+        from lazada_eligibility.models import known_identity
+
+        app = Application("A", "mobiles", [Store("Amazon US", " A1B2 ")])
+        platform = DEFAULT_PLATFORMS.resolve("Amazon US")
+        expected = DEFAULT_PLATFORMS.identity("Amazon US", " A1B2 ")
+        assert expected == known_identity(app.stores[0], platform)
+
+    def test_not_reused_under_another_platform(self):
+        """An identity found under one platform is never given for another, even an equal-named one."""
+        import attrs as attrs_
+
+        from lazada_eligibility import DEFAULT_PLATFORMS
+        from lazada_eligibility.models import known_identity
+
+        app = Application("A", "mobiles", [Store("Amazon US", "A1B2")])
+        other = attrs_.evolve(DEFAULT_PLATFORMS.resolve("Amazon US"), namespace="elsewhere")
+        assert known_identity(app.stores[0], other) is None
+        assert (
+            known_identity(Store("Amazon US", "A1B2"), DEFAULT_PLATFORMS.resolve("Amazon US"))
+            is None
+        )
+
+    def test_a_custom_catalog_names_stores_by_its_own_platforms(self):
+        """Under a catalog that changes a platform's namespace, outcomes carry that catalog's identity."""
+        import datetime as dt
+
+        import attrs as attrs_
+
+        from lazada_eligibility import DEFAULT_PLATFORMS, LAZADA_CROSS_BORDER
+
+        amazon = DEFAULT_PLATFORMS.resolve("Amazon US")
+        moved = DEFAULT_PLATFORMS.with_platforms(attrs_.evolve(amazon, namespace="elsewhere"))
+        store = Store("Amazon US", "A1B2", [record(9, "10")], category="mobiles")
+        app = Application("A", "mobiles", [store])
+        default = LAZADA_CROSS_BORDER.prepare().evaluate(app, as_of=dt.date(2026, 11, 28))
+        custom = LAZADA_CROSS_BORDER.prepare(platforms=moved).evaluate(
+            app, as_of=dt.date(2026, 11, 28)
+        )
+        namespaces = {
+            o.subject.stores[0].namespace for o in custom.outcome.walk() if o.subject.stores
+        }
+        assert {"elsewhere"} == namespaces
+        assert {"amazon"} == {
+            o.subject.stores[0].namespace for o in default.outcome.walk() if o.subject.stores
+        }
+
+    def test_pickled_store_keeps_its_value(self):
+        """A store that travels to a worker process is equal to itself and still decides the same."""
+        app = Application("A", "mobiles", [Store("Amazon US", "A1B2", [record()])])
+        assert app == pickle.loads(pickle.dumps(app))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, ClassVar, Final, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeVar, cast
 
 import attrs
 
@@ -22,6 +22,9 @@ from .limits import MAX_RECORDS_PER_STORE, MAX_STORES, MAX_TEXT_LENGTH
 from .money import Money, exact_money, is_currency_code
 from .periods import Month
 from .platforms import DEFAULT_PLATFORMS
+
+if TYPE_CHECKING:
+    from .platforms import Platform
 
 __all__ = ["MARKETS", "Application", "MonthlyTurnover", "Store"]
 
@@ -162,10 +165,26 @@ def _id_problem(value: object) -> FieldProblem | None:
 def _identity(store: Store) -> StoreIdentity | tuple[str, str]:
     # The default catalog's identity; a platform it does not know keeps the
     # text as written (trimmed and case-folded), as the registry cannot claim it.
-    found = DEFAULT_PLATFORMS.identity(store.platform, store.store_id)
+    found = DEFAULT_PLATFORMS.resolved_identity(store.platform, store.store_id)
     if found is None:
         return (store.platform.strip().casefold(), store.store_id.strip().casefold())
-    return found
+    # Kept for the rules, which name the store by it (see known_identity).
+    object.__setattr__(store, "_known", found)
+    return found[1]
+
+
+def known_identity(store: Store, platform: Platform) -> StoreIdentity | None:
+    """
+    Return the identity of *store* under *platform* if it is known already, else ``None``.
+
+    An :class:`Application` finds each store's identity under the default
+    catalog when it is built; the rules reuse it when they resolve the store
+    to the same platform, instead of making the store id canonical again.
+    """
+    known = store._known  # noqa: SLF001 -- the class's own cache, read beside it
+    if known is not None and known[0] is platform:
+        return known[1]
+    return None
 
 
 def _store_tuple(value: Iterable[Store]) -> tuple[Store, ...]:
@@ -217,6 +236,11 @@ class Store:
     owner: str | None = None
     category: str | None = None
     _by_month: Mapping[Month, tuple[MonthlyTurnover, ...]] = attrs.field(
+        init=False, repr=False, eq=False, hash=False, default=None
+    )
+    # The store's identity under the default catalog, with its platform,
+    # once an Application has found it (a store id is made canonical once).
+    _known: tuple[Platform, StoreIdentity] | None = attrs.field(
         init=False, repr=False, eq=False, hash=False, default=None
     )
     # Planning's hypothetical stores (input plus assumed months) may exceed it.
