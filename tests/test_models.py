@@ -317,7 +317,14 @@ class TestKnownIdentity:
             o.subject.stores[0].namespace for o in default.outcome.walk() if o.subject.stores
         }
 
-    def test_pickled_store_keeps_its_value(self):
-        """A store that travels to a worker process is equal to itself and still decides the same."""
+    def test_pickled_store_keeps_its_identity(self):
+        """A store that travels to a worker process keeps its identity, named by platform id."""
+        from lazada_eligibility import DEFAULT_PLATFORMS
+        from lazada_eligibility.models import known_identity
+
         app = Application("A", "mobiles", [Store("Amazon US", "A1B2", [record()])])
-        assert app == pickle.loads(pickle.dumps(app))
+        copied = pickle.loads(pickle.dumps(app))
+        platform = DEFAULT_PLATFORMS.resolve("Amazon US")
+        assert app == copied
+        assert known_identity(app.stores[0], platform) == known_identity(copied.stores[0], platform)
+        assert known_identity(copied.stores[0], platform) is not None

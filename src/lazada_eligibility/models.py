@@ -168,8 +168,9 @@ def _identity(store: Store) -> StoreIdentity | tuple[str, str]:
     found = DEFAULT_PLATFORMS.resolved_identity(store.platform, store.store_id)
     if found is None:
         return (store.platform.strip().casefold(), store.store_id.strip().casefold())
-    # Kept for the rules, which name the store by it (see known_identity).
-    object.__setattr__(store, "_known", found)
+    # Kept for the rules, which name the store by it (see known_identity);
+    # by the platform's id, so that a pickled store stays small.
+    object.__setattr__(store, "_known", (found[0].id, found[1]))
     return found[1]
 
 
@@ -182,7 +183,7 @@ def known_identity(store: Store, platform: Platform) -> StoreIdentity | None:
     to the same platform, instead of making the store id canonical again.
     """
     known = store._known  # noqa: SLF001 -- the class's own cache, read beside it
-    if known is not None and known[0] is platform:
+    if known is not None and DEFAULT_PLATFORMS.get(known[0]) is platform:
         return known[1]
     return None
 
@@ -238,9 +239,9 @@ class Store:
     _by_month: Mapping[Month, tuple[MonthlyTurnover, ...]] = attrs.field(
         init=False, repr=False, eq=False, hash=False, default=None
     )
-    # The store's identity under the default catalog, with its platform,
-    # once an Application has found it (a store id is made canonical once).
-    _known: tuple[Platform, StoreIdentity] | None = attrs.field(
+    # The store's identity under the default catalog, with its platform's
+    # id, once an Application has found it (a store id is made canonical once).
+    _known: tuple[str, StoreIdentity] | None = attrs.field(
         init=False, repr=False, eq=False, hash=False, default=None
     )
     # Planning's hypothetical stores (input plus assumed months) may exceed it.
