@@ -104,3 +104,38 @@ def hostile_documents(draw: _st.DrawFn) -> bytes:
 
 
 __all__ += ["HOSTILE_TEXT", "hostile_documents"]
+
+
+# -- near-canonical turnover: what a reader's shortcut could wrongly accept -----------------
+
+NEAR_AMOUNTS = (
+    "0", "1000", "1000.00", "999.999999", "999.9999999", "0.5", ".5", "5.", "0100", "-0",
+    "-1", "+1", " 1", "1 ", "1_000", "1e3", "1E3", "NaN", "Infinity", "\uff11\uff10\uff10\uff10", "\u0661\u0660\u0660\u0660",
+    "999999999999999", "1000000000000000", "999999999999999.999999", "", "1,000.00",
+)  # fmt: skip
+NEAR_CURRENCIES = ("USD", "usd", " USD", "USD ", "XXX", "ZZZ", "US$", "", "\uff35\uff33\uff24")
+NEAR_MONTHS = ("2026-09", "2026/9", "Sep 2026", "2026年9月", "2026-13", "2026-00", " 2026-09",
+               "0000-01", "\uff12\uff10\uff12\uff16-09", "")  # fmt: skip
+NEAR_CATEGORIES = (None, "mobiles", "", " ", "\t", "x" * 200, "x" * 201, 5)
+
+
+@_st.composite
+def near_turnover(draw: _st.DrawFn) -> dict[str, object]:
+    """
+    A turnover record in the canonical shape whose values are valid, or nearly so.
+    """
+    amount = draw(
+        _st.sampled_from(NEAR_AMOUNTS)
+        | _st.from_regex(r"[0-9]{1,17}(\.[0-9]{0,8})?", fullmatch=True)
+    )
+    record: dict[str, object] = {
+        "month": draw(_st.sampled_from(NEAR_MONTHS)),
+        "amount": {"amount": amount, "currency": draw(_st.sampled_from(NEAR_CURRENCIES))},
+    }
+    category = draw(_st.sampled_from(NEAR_CATEGORIES))
+    if category is not None or draw(_st.booleans()):
+        record["category"] = category
+    return record
+
+
+__all__ += ["NEAR_AMOUNTS", "near_turnover"]

@@ -10,7 +10,7 @@ import pickle
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lazada_eligibility import (
@@ -21,11 +21,19 @@ from lazada_eligibility import (
     Store,
     ValidationError,
 )
-from strategies import applications, stores
+from strategies import NEAR_AMOUNTS, applications, near_turnover, stores
 
 
 def record(month: int = 9, amount: str = "1000", category: str | None = None) -> MonthlyTurnover:
     return MonthlyTurnover(Month(2026, month), Money(amount, "USD"), category)
+
+
+def read_as(read: Any, data: object) -> str:
+    """The application read, as its repr (every digit), or the refusal's message."""
+    try:
+        return repr(read(data))
+    except ValidationError as e:
+        return f"refused: {e}"
 
 
 def paths(error: ValidationError) -> list[str]:
@@ -232,3 +240,91 @@ class TestFastPath:
         else:
             with contextlib.suppress(_NotCanonical):
                 assert expected == _fast_application(data)
+
+    @settings(max_examples=300)
+    @given(st.lists(near_turnover(), min_size=1, max_size=3))
+    def test_turnover_shortcut_matches_the_thorough_path(self, records):
+        """Near-valid turnover values give the same application, or the same refusal, on both paths."""
+        data = {"applicant": "A", "category": "mobiles",
+                "stores": [{"platform": "amazon.com", "store_id": "A1", "turnover": records}]}  # fmt: skip
+        assert read_as(Application._read, data) == read_as(Application.from_dict, data)
+
+    @pytest.mark.parametrize("amount", NEAR_AMOUNTS)
+    def test_each_near_amount_agrees(self, amount):
+        """Each near-valid amount text is read alike on both paths, digit for digit."""
+        data = {"applicant": "A", "category": "c", "stores": [{"platform": "ebay.com",
+                "store_id": "x", "turnover": [{"month": "2026-09",
+                "amount": {"amount": amount, "currency": "USD"}}]}]}  # fmt: skip
+        assert read_as(Application._read, data) == read_as(Application.from_dict, data)
+
+    def test_month_cache_is_bounded(self):
+        """The month strings kept for reuse stop growing at their bound."""
+        from lazada_eligibility import models
+
+        for year in range(2000, 2000 + models._MONTHS_KEPT // 12 + 10):
+            for month in range(1, 13):
+                models._month(f"{year}-{month:02d}")
+        assert models._MONTHS_KEPT == len(models._MONTHS)
+
+
+class TestKnownIdentity:
+    def test_an_application_keeps_each_store_identity(self):
+        """Building an application leaves each store's default-catalog identity for the rules."""
+        from lazada_eligibility import DEFAULT_PLATFORMS
+        from lazada_eligibility.models import known_identity
+
+        app = Application("A", "mobiles", [Store("Amazon US", " A1B2 ")])
+        platform = DEFAULT_PLATFORMS.resolve("Amazon US")
+        expected = DEFAULT_PLATFORMS.identity("Amazon US", " A1B2 ")
+        assert expected == known_identity(app.stores[0], platform)
+
+    def test_not_reused_under_another_platform(self):
+        """An identity found under one platform is never given for another, even an equal-named one."""
+        import attrs as attrs_
+
+        from lazada_eligibility import DEFAULT_PLATFORMS
+        from lazada_eligibility.models import known_identity
+
+        app = Application("A", "mobiles", [Store("Amazon US", "A1B2")])
+        other = attrs_.evolve(DEFAULT_PLATFORMS.resolve("Amazon US"), namespace="elsewhere")
+        assert known_identity(app.stores[0], other) is None
+        assert (
+            known_identity(Store("Amazon US", "A1B2"), DEFAULT_PLATFORMS.resolve("Amazon US"))
+            is None
+        )
+
+    def test_a_custom_catalog_names_stores_by_its_own_platforms(self):
+        """Under a catalog that changes a platform's namespace, outcomes carry that catalog's identity."""
+        import datetime as dt
+
+        import attrs as attrs_
+
+        from lazada_eligibility import DEFAULT_PLATFORMS, LAZADA_CROSS_BORDER
+
+        amazon = DEFAULT_PLATFORMS.resolve("Amazon US")
+        moved = DEFAULT_PLATFORMS.with_platforms(attrs_.evolve(amazon, namespace="elsewhere"))
+        store = Store("Amazon US", "A1B2", [record(9, "10")], category="mobiles")
+        app = Application("A", "mobiles", [store])
+        default = LAZADA_CROSS_BORDER.prepare().evaluate(app, as_of=dt.date(2026, 11, 28))
+        custom = LAZADA_CROSS_BORDER.prepare(platforms=moved).evaluate(
+            app, as_of=dt.date(2026, 11, 28)
+        )
+        namespaces = {
+            o.subject.stores[0].namespace for o in custom.outcome.walk() if o.subject.stores
+        }
+        assert {"elsewhere"} == namespaces
+        assert {"amazon"} == {
+            o.subject.stores[0].namespace for o in default.outcome.walk() if o.subject.stores
+        }
+
+    def test_pickled_store_keeps_its_identity(self):
+        """A store that travels to a worker process keeps its identity, named by platform id."""
+        from lazada_eligibility import DEFAULT_PLATFORMS
+        from lazada_eligibility.models import known_identity
+
+        app = Application("A", "mobiles", [Store("Amazon US", "A1B2", [record()])])
+        copied = pickle.loads(pickle.dumps(app))
+        platform = DEFAULT_PLATFORMS.resolve("Amazon US")
+        assert app == copied
+        assert known_identity(app.stores[0], platform) == known_identity(copied.stores[0], platform)
+        assert known_identity(copied.stores[0], platform) is not None

@@ -9,13 +9,15 @@ import os
 import sys
 
 import attrs
+import jsonschema
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lazada_eligibility import LAZADA_CROSS_BORDER, Application, Decision
 from lazada_eligibility.batch import evaluate_many
-from lazada_eligibility.batch._workers import Job
+from lazada_eligibility.batch._summary import summary_schema
+from lazada_eligibility.batch._workers import Job, decide_lines
 from lazada_eligibility.batch.spark import (
     APPLICATION_SCHEMA,
     DECISION_SCHEMA,
@@ -76,7 +78,7 @@ class TestPartition:
             pa.RecordBatch.from_pylist(records[:10]),
             pa.RecordBatch.from_pylist(records[10:]),
         ]
-        out = pa.Table.from_batches(list(_Partition(job)(iter(batches)))).to_pylist()
+        out = pa.Table.from_batches(list(_Partition(job, detail="full")(iter(batches)))).to_pylist()
         results = list(evaluate_many(records, as_of=AS_OF, rates=RATES))
         assert [r.application_id for r in results] == [row["id"] for row in out]
         expected = [None if r.decision is None else r.decision.to_json() for r in results]
@@ -108,7 +110,7 @@ class TestEvaluateDataframe:
         """Spark gives, row for row, the decisions evaluate_many gives for the same applications."""
         records = corpus(400, seed=11)
         df = spark.createDataFrame(records, APPLICATION_SCHEMA).repartition(3)
-        rows = evaluate_dataframe(df, as_of=AS_OF, rates=RATES).collect()
+        rows = evaluate_dataframe(df, as_of=AS_OF, rates=RATES, detail="full").collect()
         expected = by_id(evaluate_many(records, as_of=AS_OF, rates=RATES))
         assert expected == by_id(rows)
         assert {"pass", "fail", "review"} == {v for v, *_ in expected.values()}
@@ -119,7 +121,7 @@ class TestEvaluateDataframe:
         records = corpus(50, seed=12)
         path.write_bytes(b"".join(line + b"\n" for line in jsonl(records)))
         df = spark.read.schema(APPLICATION_SCHEMA).json(str(path))
-        rows = evaluate_dataframe(df, as_of=AS_OF, rates=RATES).collect()
+        rows = evaluate_dataframe(df, as_of=AS_OF, rates=RATES, detail="full").collect()
         assert by_id(evaluate_many(jsonl(records), as_of=AS_OF, rates=RATES)) == by_id(rows)
 
     @settings(
@@ -132,14 +134,16 @@ class TestEvaluateDataframe:
         """Any applications and rates decide the same on Spark as in evaluate_many."""
         apps = [attrs.evolve(a, id=f"APP-{i}") for i, a in enumerate(apps)]
         df = spark.createDataFrame([a.to_dict() for a in apps], APPLICATION_SCHEMA)
-        rows = evaluate_dataframe(df, as_of=AS_OF, rates=rates).collect()
+        rows = evaluate_dataframe(df, as_of=AS_OF, rates=rates, detail="full").collect()
         assert by_id(evaluate_many(apps, as_of=AS_OF, rates=rates)) == by_id(rows)
 
     def test_policy(self, spark):
         """The policy given is the one the executors decide under."""
         strict = lazada_cross_border(id="strict", months=4)
         df = spark.createDataFrame(corpus(20, seed=13), APPLICATION_SCHEMA)
-        rows = evaluate_dataframe(df, as_of=AS_OF, rates=RATES, policy=strict).collect()
+        rows = evaluate_dataframe(
+            df, as_of=AS_OF, rates=RATES, policy=strict, detail="full"
+        ).collect()
         decisions = [Decision.from_dict(json.loads(r.decision)) for r in rows]
         assert {("strict", strict.digest)} == {(d.policy_id, d.policy_digest) for d in decisions}
 
@@ -181,7 +185,10 @@ class TestEvaluateDataframe:
         """The decision column reads back with Decision.from_dict to what evaluate decides."""
         record = corpus(1, seed=16)[0]
         [row] = evaluate_dataframe(
-            spark.createDataFrame([record], APPLICATION_SCHEMA), as_of=AS_OF, rates=RATES
+            spark.createDataFrame([record], APPLICATION_SCHEMA),
+            as_of=AS_OF,
+            rates=RATES,
+            detail="full",
         ).collect()
         app = Application.from_dict(record)
         [expected] = evaluate_many([app], as_of=AS_OF, rates=RATES)
@@ -199,3 +206,81 @@ class TestEvaluateDataframe:
         [converted] = evaluate_dataframe(df, as_of=AS_OF, rates=RATES).collect()
         assert ("review", False) == (without.verdict, "fx.rate-missing" not in without.reason_codes)
         assert "fx.rate-missing" not in converted.reason_codes
+
+
+def summaries(lines):
+    """Batch summary output lines as {id: (verdict, reason codes, summary without line, error)}."""
+    found = {}
+    for _, data, verdict, codes, error in lines:
+        record = json.loads(data)
+        del record["line"]
+        text = None if error is not None else json.dumps(record, sort_keys=True)
+        found[record["application_id"]] = (
+            None if verdict is None else verdict.value,
+            codes,
+            text,
+            error,
+        )
+    return found
+
+
+def summary_rows(rows):
+    """Spark rows (or row dicts) as summaries() gives batch lines, the decision column parsed."""
+    found = {}
+    for row in rows:
+        r = row if isinstance(row, dict) else row.asDict()
+        text = (
+            None if r["decision"] is None else json.dumps(json.loads(r["decision"]), sort_keys=True)
+        )
+        found[r["id"]] = (r["verdict"], tuple(r["reason_codes"]), text, r["error"])
+    return found
+
+
+class TestSummaryDetail:
+    def test_partition_writes_the_batch_summary_line(self):
+        """The summary partition writes, row for row, the line batch --detail summary writes, less its number."""
+        records = corpus(60, seed=21)
+        records[5]["stores"][0]["turnover"][0]["amount"]["currency"] = "XXQ"
+        job = Job(AS_OF, LAZADA_CROSS_BORDER, rates=RATES)
+        batches = [
+            pa.RecordBatch.from_pylist(records[:25]),
+            pa.RecordBatch.from_pylist(records[25:]),
+        ]
+        out = pa.Table.from_batches(list(_Partition(job, detail="summary")(iter(batches))))
+        expected = summaries(
+            decide_lines(jsonl(records), as_of=AS_OF, rates=RATES, detail="summary")
+        )
+        assert expected == summary_rows(out.to_pylist())
+        assert {"pass", "fail", "review", None} == {v for v, *_ in expected.values()}
+
+    def test_summary_is_the_default_and_agrees_with_full(self, spark):
+        """By default the decision column is the summary line; verdicts and codes equal full's."""
+        records = corpus(300, seed=22)
+        df = spark.createDataFrame(records, APPLICATION_SCHEMA).repartition(3)
+        short = evaluate_dataframe(df, as_of=AS_OF, rates=RATES).collect()
+        full = evaluate_dataframe(df, as_of=AS_OF, rates=RATES, detail="full").collect()
+        expected = summaries(
+            decide_lines(jsonl(records), as_of=AS_OF, rates=RATES, detail="summary")
+        )
+        assert expected == summary_rows(short)
+        assert {r.id: (r.verdict, r.eligible, tuple(r.reason_codes)) for r in full} == {
+            r.id: (r.verdict, r.eligible, tuple(r.reason_codes)) for r in short
+        }
+
+    def test_summary_validates_against_the_shipped_schema(self, spark):
+        """Each summary, given back its line number, is a valid batch summary line."""
+        df = spark.createDataFrame(corpus(80, seed=23), APPLICATION_SCHEMA)
+        validator = jsonschema.Draft202012Validator(
+            summary_schema(), format_checker=jsonschema.FormatChecker()
+        )
+        rows = evaluate_dataframe(df, as_of=AS_OF, rates=RATES).collect()
+        for row in rows:
+            record = json.loads(row.decision)
+            assert "line" not in record
+            validator.validate({"line": 1, **record})
+        assert {"pass", "fail"} <= {r.verdict for r in rows}
+
+    def test_unknown_detail_is_refused(self):
+        """A detail other than summary or full is refused before Spark is touched."""
+        with pytest.raises(ValueError, match="detail must be one of summary, full, got 'short'"):
+            evaluate_dataframe(object(), as_of=AS_OF, detail="short")

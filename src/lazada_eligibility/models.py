@@ -9,17 +9,22 @@ them; loose input (JSON, CSV rows) goes through the named constructors
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, ClassVar, Final, TypeVar, cast
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeVar, cast
 
 import attrs
 
 from .exceptions import FieldProblem, ValidationError
 from .identity import StoreIdentity, store_id_problem
 from .limits import MAX_RECORDS_PER_STORE, MAX_STORES, MAX_TEXT_LENGTH
-from .money import Money
+from .money import Money, exact_money, is_currency_code
 from .periods import Month
 from .platforms import DEFAULT_PLATFORMS
+
+if TYPE_CHECKING:
+    from .platforms import Platform
 
 __all__ = ["MARKETS", "Application", "MonthlyTurnover", "Store"]
 
@@ -160,10 +165,27 @@ def _id_problem(value: object) -> FieldProblem | None:
 def _identity(store: Store) -> StoreIdentity | tuple[str, str]:
     # The default catalog's identity; a platform it does not know keeps the
     # text as written (trimmed and case-folded), as the registry cannot claim it.
-    found = DEFAULT_PLATFORMS.identity(store.platform, store.store_id)
+    found = DEFAULT_PLATFORMS.resolved_identity(store.platform, store.store_id)
     if found is None:
         return (store.platform.strip().casefold(), store.store_id.strip().casefold())
-    return found
+    # Kept for the rules, which name the store by it (see known_identity);
+    # by the platform's id, so that a pickled store stays small.
+    object.__setattr__(store, "_known", (found[0].id, found[1]))
+    return found[1]
+
+
+def known_identity(store: Store, platform: Platform) -> StoreIdentity | None:
+    """
+    Return the identity of *store* under *platform* if it is known already, else ``None``.
+
+    An :class:`Application` finds each store's identity under the default
+    catalog when it is built; the rules reuse it when they resolve the store
+    to the same platform, instead of making the store id canonical again.
+    """
+    known = store._known  # noqa: SLF001 -- the class's own cache, read beside it
+    if known is not None and DEFAULT_PLATFORMS.get(known[0]) is platform:
+        return known[1]
+    return None
 
 
 def _store_tuple(value: Iterable[Store]) -> tuple[Store, ...]:
@@ -215,6 +237,11 @@ class Store:
     owner: str | None = None
     category: str | None = None
     _by_month: Mapping[Month, tuple[MonthlyTurnover, ...]] = attrs.field(
+        init=False, repr=False, eq=False, hash=False, default=None
+    )
+    # The store's identity under the default catalog, with its platform's
+    # id, once an Application has found it (a store id is made canonical once).
+    _known: tuple[str, StoreIdentity] | None = attrs.field(
         init=False, repr=False, eq=False, hash=False, default=None
     )
     # Planning's hypothetical stores (input plus assumed months) may exceed it.
@@ -544,9 +571,40 @@ def _fast_turnover(data: object) -> MonthlyTurnover:
     month = data["month"]
     if type(month) is not str:
         raise _NotCanonical
-    return MonthlyTurnover(
-        Month.parse(month), Money(amount["amount"], amount["currency"]), data.get("category")
-    )
+    value, currency, category = amount["amount"], amount["currency"], data.get("category")
+    if (
+        type(value) is str
+        and _PLAIN_AMOUNT.fullmatch(value)
+        and is_currency_code(currency)
+        and (category is None or _text_problem("category", category) is None)
+    ):
+        # What the constructors would check, checked once: a plain amount
+        # (digits, at most 15 before the point and 6 after) is finite, in
+        # bounds and not negative, and the code is a known one as written.
+        record: MonthlyTurnover = object.__new__(MonthlyTurnover)
+        object.__setattr__(record, "month", _month(month))
+        object.__setattr__(record, "amount", exact_money(Decimal(value), currency))
+        object.__setattr__(record, "category", category)
+        return record
+    return MonthlyTurnover(Month.parse(month), Money(value, currency), category)
+
+
+# An amount as to_dict() writes it, which the constructors always accept
+# (ASCII digits only: str.isdigit and \d also take other scripts' digits).
+_PLAIN_AMOUNT: Final = re.compile(r"(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{1,6})?")
+
+# Documents repeat a few month strings: each is parsed once (a bounded cache).
+_MONTHS: dict[str, Month] = {}
+_MONTHS_KEPT: Final = 4096
+
+
+def _month(text: str) -> Month:
+    found = _MONTHS.get(text)
+    if found is None:
+        found = Month.parse(text)
+        if len(_MONTHS) < _MONTHS_KEPT:
+            _MONTHS[text] = found
+    return found
 
 
 class _Reader:

@@ -66,6 +66,13 @@ def known_currency(code: object) -> str:
     return upper
 
 
+def is_currency_code(code: object) -> bool:
+    """
+    Return whether *code* is, exactly as written, a code that :func:`known_currency` returns.
+    """
+    return type(code) is str and code in _CURRENCIES
+
+
 def to_decimal(value: Decimal | int | str, field: str = "amount") -> Decimal:
     """
     Turn *value* into a finite :class:`~decimal.Decimal` without losing digits.

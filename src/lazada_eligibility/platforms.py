@@ -523,8 +523,28 @@ class PlatformCatalog:
 
         .. versionadded:: 0.2.0
         """
+        found = self.resolved_identity(platform, store_id)
+        return None if found is None else found[1]
+
+    def resolved_identity(
+        self, platform: str, store_id: str
+    ) -> tuple[Platform, StoreIdentity] | None:
+        """
+        Return :meth:`identity` with the platform it was made under, or ``None`` for an unknown platform.
+
+        Raises:
+            ValidationError: As :meth:`identity`.
+
+        Example:
+            >>> from lazada_eligibility import DEFAULT_PLATFORMS
+            >>> platform, identity = DEFAULT_PLATFORMS.resolved_identity("eBay UK", "best-shop")
+            >>> platform.id, identity.namespace
+            ('ebay.co.uk', 'ebay')
+
+        .. versionadded:: Unreleased
+        """
         found = self._by_id.get(platform) or self.resolve(platform)
-        return None if found is None else found.identity(store_id)
+        return None if found is None else (found, found.identity(store_id))
 
     def get(self, platform_id: str) -> Platform:
         """

@@ -18,6 +18,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any, Final
 
 from ..decision import encode_fact
+from ..explain.remedies import plan
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -91,8 +92,9 @@ def summary_record(line: int, decision: Decision) -> dict[str, Any]:
     """
     Return the summary line of a decision.
     """
+    reasons = decision.reasons
     todo = []
-    for remedy in decision.remediation():
+    for remedy in plan(decision, reasons):
         item: dict[str, Any] = {"code": remedy.code}
         clears_on = remedy.facts.get("clears_on")
         if clears_on is not None:
@@ -106,7 +108,7 @@ def summary_record(line: int, decision: Decision) -> dict[str, Any]:
         "as_of": decision.as_of.isoformat(),
         "policy_digest": decision.policy_digest,
         "provenance": provenance_summary(decision.provenance),
-        "reasons": [_reason(r) for r in decision.reasons],
+        "reasons": [_reason(r) for r in reasons],
         "todo": todo,
     }
 

@@ -52,6 +52,7 @@ __all__ = [
     "Decided",
     "Job",
     "Line",
+    "Summarised",
     "Worker",
     "check_run",
     "decide_lines",
@@ -74,6 +75,15 @@ Decided = tuple[int, "Decision | None", str | None, tuple[FieldProblem, ...], st
 
 Line = tuple[int, bytes, "Verdict | None", tuple[str, ...], str | None]
 """``(position, output line, verdict, reason codes, error)``."""
+
+Summarised = tuple[
+    int,
+    "tuple[dict[str, Any], Verdict, tuple[str, ...]] | None",
+    str | None,
+    tuple[FieldProblem, ...],
+    str | None,
+]
+"""``(position, (summary record, verdict, reason codes), error, problems, application id)``."""
 
 
 @attrs.frozen
@@ -231,52 +241,88 @@ class Worker:
         """
         Decide one record; a bad one gives its problem instead of a decision.
         """
-        try:
-            decision = self._decision(item)
-        except _RecordError as e:
-            return position, None, str(e), e.problems, e.app_id
-        except Exception as e:  # noqa: BLE001 -- one record never stops the run
-            return position, None, _internal(e), (), None
-        return position, decision, None, (), decision.application_id
+        decision, error, problems, app_id = self._attempt(self._whole, position, item)
+        if decision is not None:
+            app_id = decision.application_id
+        return position, decision, error, problems, app_id
 
     def line(self, position: int, item: object) -> Line:
         """
         Decide one record and return its output line with what the summary counts.
         """
-        try:
-            decision = self._decision(item)
-            record = decision_record(position, decision.to_dict())
-            codes = tuple(dict.fromkeys(r["code"] for r in record["reasons"]))
-            return position, dump_record(record), decision.verdict, codes, None
-        except _RecordError as e:
-            message, problems, app_id = str(e), e.problems, e.app_id
-        except Exception as e:  # noqa: BLE001 -- one record never stops the run
-            message, problems, app_id = _internal(e), (), None
-        record = error_record(position, message, problems, app_id)
-        return position, dump_record(record), None, (), message
+        return self._line(self._full_line, position, item)
 
     def summary_line(self, position: int, item: object) -> Line:
         """
         Decide one record and return its summary line; reasons are built only when it does not pass.
         """
+        return self._line(self._summary_line, position, item)
+
+    def summarise(self, position: int, item: object) -> Summarised:
+        """
+        Decide one record and return its summary record, as :meth:`summary_line` writes it.
+        """
+        summary, error, problems, app_id = self._attempt(self._summary, position, item)
+        return position, summary, error, problems, app_id
+
+    @staticmethod
+    def _attempt(
+        build: Callable[[int, object], _R], position: int, item: object
+    ) -> tuple[_R | None, str | None, tuple[FieldProblem, ...], str | None]:
+        # The one error tail of every way to decide a record: what was
+        # built, or (None, the error, its problems, the application id).
         try:
-            application = _application(item)
-            verdict = self._guard(self._check, application)
-            provenance = None if verdict is not Verdict.PASS else self._pass_provenance(application)
-            if provenance is not None:
-                app_id = application.id
-                record = pass_record(position, app_id, self._as_of, self._digest, provenance)
-                return position, dump_record(record), verdict, (), None
-            decision = self._guard(self._evaluate, application)
-            record = summary_record(position, decision)
-            codes = tuple(dict.fromkeys(r["code"] for r in record["reasons"]))
-            return position, dump_record(record), decision.verdict, codes, None
+            return build(position, item), None, (), None
         except _RecordError as e:
-            message, problems, app_id = str(e), e.problems, e.app_id
+            return None, str(e), e.problems, e.app_id
         except Exception as e:  # noqa: BLE001 -- one record never stops the run
-            message, problems, app_id = _internal(e), (), None
-        record = error_record(position, message, problems, app_id)
-        return position, dump_record(record), None, (), message
+            return None, _internal(e), (), None
+
+    def _line(
+        self,
+        build: Callable[[int, object], tuple[bytes, Verdict, tuple[str, ...]]],
+        position: int,
+        item: object,
+    ) -> Line:
+        built, error, problems, app_id = self._attempt(build, position, item)
+        if built is not None:
+            return position, *built, None
+        assert error is not None  # noqa: S101 -- _attempt sets one of the two
+        return (
+            position,
+            dump_record(error_record(position, error, problems, app_id)),
+            None,
+            (),
+            error,
+        )
+
+    def _whole(self, _position: int, item: object) -> Decision:
+        return self._decision(item)
+
+    def _full_line(self, position: int, item: object) -> tuple[bytes, Verdict, tuple[str, ...]]:
+        decision = self._decision(item)
+        record = decision_record(position, decision.to_dict())
+        codes = tuple(dict.fromkeys(r["code"] for r in record["reasons"]))
+        return dump_record(record), decision.verdict, codes
+
+    def _summary_line(self, position: int, item: object) -> tuple[bytes, Verdict, tuple[str, ...]]:
+        record, verdict, codes = self._summary(position, item)
+        return dump_record(record), verdict, codes
+
+    def _summary(
+        self, position: int, item: object
+    ) -> tuple[dict[str, Any], Verdict, tuple[str, ...]]:
+        application = _application(item)
+        verdict = self._guard(self._check, application)
+        # A pass whose provenance needs the outcome tree is decided in full.
+        provenance = None if verdict is not Verdict.PASS else self._pass_provenance(application)
+        if provenance is not None:
+            record = pass_record(position, application.id, self._as_of, self._digest, provenance)
+            return record, verdict, ()
+        decision = self._guard(self._evaluate, application)
+        record = summary_record(position, decision)
+        codes = tuple(dict.fromkeys(r["code"] for r in record["reasons"]))
+        return record, decision.verdict, codes
 
 
 def decide_lines(

@@ -27,7 +27,11 @@ from typing import TYPE_CHECKING, Any, Final
 from ..claiming import evaluate_and_claim
 from ..exceptions import EligibilityError, RegistryError, ValidationError
 from ..models import Application
+from ..rules import Verdict
+from ._io import dump_record
+from ._summary import summary_record
 from ._workers import (
+    DETAILS,
     Decided,
     Job,
     RecordError,
@@ -93,10 +97,16 @@ The decisions' schema as a Spark DDL string, one row per application.
 
 ``id`` is the application's; ``verdict`` is ``pass``, ``fail`` or
 ``review``; ``reason_codes`` are the codes of the decision's reasons, each
-once, in order; ``decision`` is :meth:`~lazada_eligibility.Decision.to_json`
-(read it back with :meth:`~lazada_eligibility.Decision.from_dict`). A row
-that could not be decided has ``error`` set and ``verdict``, ``eligible``
-and ``decision`` null.
+once, in order. ``decision`` is, with ``detail="summary"`` (the default),
+the compact line that ``lazada-eligibility batch --detail summary`` writes,
+without its ``line`` (a row has no line number; ``id`` names it): the
+verdict, the date, the policy digest, each reason's code, subject and
+figures, and the remedy codes (``data/batch-summary.schema.json`` in the
+package). With ``detail="full"`` it is
+:meth:`~lazada_eligibility.Decision.to_json` (read it back with
+:meth:`~lazada_eligibility.Decision.from_dict`). A row that could not be
+decided has ``error`` set and ``verdict``, ``eligible`` and ``decision``
+null.
 
 Example:
     >>> from lazada_eligibility.batch.spark import DECISION_SCHEMA
@@ -119,6 +129,7 @@ def evaluate_dataframe(
     registry: EvidenceRegistry | str | None = None,
     platforms: PlatformCatalog | None = None,
     categories: CategoryTaxonomy | None = None,
+    detail: str = "summary",
 ) -> Any:  # noqa: ANN401 -- a pyspark.sql.DataFrame
     """
     Decide every row of *df*; return a DataFrame of decisions with :data:`DECISION_SCHEMA`.
@@ -152,12 +163,17 @@ def evaluate_dataframe(
             :data:`~lazada_eligibility.DEFAULT_PLATFORMS`).
         categories: The category taxonomy (default
             :data:`~lazada_eligibility.LAZADA_CATEGORIES`).
+        detail: What the ``decision`` column holds, as ``batch --detail``:
+            ``"summary"`` (the default), the compact summary line, built on
+            the verdict-only path for applications that pass; ``"full"``,
+            the whole decision.
 
     Returns:
         A ``pyspark.sql.DataFrame`` with :data:`DECISION_SCHEMA`, one row per input row.
 
     Raises:
-        ValueError: *df* lacks a required column.
+        ValueError: *df* lacks a required column, or *detail* is neither
+            ``"summary"`` nor ``"full"``.
         ImportError: pyspark or pyarrow is not installed.
 
     Example:
@@ -171,7 +187,12 @@ def evaluate_dataframe(
         >>> decisions.groupBy("verdict").count().show()  # doctest: +SKIP
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: Unreleased
+       *detail*; the ``decision`` column holds the summary line by default.
     """
+    if detail not in DETAILS:
+        msg = f"detail must be one of {', '.join(DETAILS)}, got {detail!r}"
+        raise ValueError(msg)
     importlib.import_module("pyarrow")  # fail here, on the driver, not in a task
     columns = list(df.columns)
     missing = [c for c in _REQUIRED if c not in columns]
@@ -196,7 +217,7 @@ def evaluate_dataframe(
         as_of, policy, rates=rates, registry=registry, platforms=platforms, categories=categories
     )
     return df.select(*[c for c in _COLUMNS if c in columns]).mapInArrow(
-        _Partition(job, claim=claim), DECISION_SCHEMA
+        _Partition(job, claim=claim, detail=detail), DECISION_SCHEMA
     )
 
 
@@ -205,9 +226,10 @@ class _Partition:
     The function Spark runs on each partition; pickled with the job it carries.
     """
 
-    def __init__(self, job: Job, *, claim: bool = False) -> None:
+    def __init__(self, job: Job, *, claim: bool = False, detail: str = "full") -> None:
         self.job = job
         self.claim = claim
+        self.detail = detail
 
     def __call__(self, batches: Iterator[Any]) -> Iterator[Any]:
         pa = importlib.import_module("pyarrow")
@@ -221,12 +243,24 @@ class _Partition:
                 ("error", pa.string()),
             ]
         )
-        decide = self._claiming() if self.claim else Worker(self.job).decide
+        row_of = self._rows()
         for batch in batches:
             columns: dict[str, list[Any]] = {name: [] for name in schema.names}
             for i, row in enumerate(batch.to_pylist(), 1):
-                _append(columns, decide(i, _without_nulls(row)))
+                _append(columns, row_of(i, _without_nulls(row)))
             yield pa.RecordBatch.from_pydict(columns, schema=schema)
+
+    def _rows(self) -> Callable[[int, object], _Row]:
+        # How a row is decided (claiming or not) and what its decision column holds.
+        if self.claim:
+            decide = self._claiming()
+            if self.detail == "full":
+                return lambda i, item: _full_row(decide(i, item))
+            return lambda i, item: _summary_row_of(decide(i, item))
+        worker = Worker(self.job)
+        if self.detail == "full":
+            return lambda i, item: _full_row(worker.decide(i, item))
+        return lambda i, item: _summary_row(*worker.summarise(i, item))
 
     def _claiming(self) -> Callable[[int, object], Decided]:
         # Each row decided and claimed in one registry transaction.
@@ -266,19 +300,54 @@ class _Partition:
         return decide
 
 
-def _append(columns: dict[str, list[Any]], decided: Decided) -> None:
+# (id, verdict, eligible, reason codes, decision column, error): one output row.
+_Row = tuple[str | None, str | None, bool | None, list[str], str | None, str | None]
+
+
+def _full_row(decided: Decided) -> _Row:
     _, decision, error, _, app_id = decided
-    columns["id"].append(app_id)
     if decision is None:
-        for name in ("verdict", "eligible", "decision"):
-            columns[name].append(None)
-        columns["reason_codes"].append([])
-    else:
-        columns["verdict"].append(decision.verdict.value)
-        columns["eligible"].append(decision.eligible)
-        columns["decision"].append(decision.to_json())
-        columns["reason_codes"].append(list(reason_codes(decision)))
-    columns["error"].append(error)
+        return app_id, None, None, [], None, error
+    return (
+        app_id,
+        decision.verdict.value,
+        decision.eligible,
+        list(reason_codes(decision)),
+        decision.to_json(),
+        error,
+    )
+
+
+def _summary_row(
+    position: int,
+    summary: tuple[dict[str, Any], Verdict, tuple[str, ...]] | None,
+    error: str | None,
+    _problems: object,
+    app_id: str | None,
+) -> _Row:
+    del position
+    if summary is None:
+        return app_id, None, None, [], None, error
+    record, verdict, codes = summary
+    # The batch line without its number: the same bytes as batch writes after it.
+    text = dump_record({k: v for k, v in record.items() if k != "line"}).decode("utf-8")
+    app_id = record["application_id"]
+    return app_id, verdict.value, verdict is Verdict.PASS, list(codes), text.rstrip("\n"), None
+
+
+def _summary_row_of(decided: Decided) -> _Row:
+    # A decision made (and claimed) in full, written as its summary line.
+    position, decision, error, problems, app_id = decided
+    if decision is None:
+        return _summary_row(position, None, error, problems, app_id)
+    record = summary_record(position, decision)
+    codes = tuple(dict.fromkeys(r["code"] for r in record["reasons"]))
+    return _summary_row(position, (record, decision.verdict, codes), None, (), app_id)
+
+
+def _append(columns: dict[str, list[Any]], row: _Row) -> None:
+    for name, value in zip(columns, row, strict=True):
+        columns[name].append(value)
 
 
 def _without_nulls(value: Any) -> Any:  # noqa: ANN401 -- a row as Arrow gives it

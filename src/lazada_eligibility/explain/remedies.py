@@ -280,10 +280,9 @@ def category_gaps(reasons: Sequence[Outcome]) -> dict[str, tuple[Outcome, ...]]:
 
 
 def _remedy(  # noqa: C901, PLR0912 -- one case per reason code, kept in one table-like place
-    reason: Outcome, window: Outcome | None, taxonomy: CategoryTaxonomy
+    reason: Outcome, window: Outcome | None, taxonomy: CategoryTaxonomy, stores: tuple[str, ...]
 ) -> Remedy:
     facts = reason.facts
-    stores = store_labels(reason.subject)
     base: dict[str, Any] = {"stores": stores} if stores else {}
     code = reason.code
     if reason.verdict is Verdict.PASS:
@@ -399,31 +398,46 @@ def remediation(
 
     .. versionadded:: 0.1.0
     """
+    return plan(decision, decision.reasons, categories)
+
+
+# The reason codes whose remedy says when the month leaves the window.
+_WINDOWED: Final = frozenset({"turnover.below-minimum", "turnover.month-missing"})
+
+
+def plan(
+    decision: Decision,
+    reasons: Sequence[Outcome],
+    categories: CategoryTaxonomy | None = None,
+) -> tuple[Remedy, ...]:
+    """
+    Return :func:`remediation` of *decision*, whose reasons the caller already has (internal).
+
+    The batch summary line finds the reasons once for both its parts.
+    """
     taxonomy = LAZADA_CATEGORIES if categories is None else categories
-    reasons = decision.reasons
+    labelled = [(r, store_labels(r.subject)) for r in reasons]
     gaps = category_gaps(reasons)
     covered = {id(r) for months in gaps.values() for r in months}
     windows: dict[int, Outcome | None] = {}
-    _windows(decision.outcome, None, windows)
+    if any(r.code in _WINDOWED for r in reasons):
+        _windows(decision.outcome, None, windows)
     # A store on a domestic platform, or whose records are used already,
     # cannot qualify whatever its months say: only that is worth fixing.
     moot = {
         labels[0]
-        for r in reasons
-        if r.code in _DISQUALIFYING
-        and r.verdict is Verdict.FAIL
-        and len(labels := store_labels(r.subject)) == 1
+        for r, labels in labelled
+        if r.code in _DISQUALIFYING and r.verdict is Verdict.FAIL and len(labels) == 1
     }
     found: dict[tuple[str, str], Remedy] = {}
-    for reason in reasons:
-        labels = store_labels(reason.subject)
+    for reason, labels in labelled:
         if id(reason) in covered or (
             reason.code not in _DISQUALIFYING and len(labels) == 1 and labels[0] in moot
         ):
             continue
-        remedy = _remedy(reason, windows.get(id(reason)), taxonomy)
+        remedy = _remedy(reason, windows.get(id(reason)), taxonomy, labels)
         if remedy.code == "category.add-turnover":
-            months = gaps.get(store_labels(reason.subject)[0], ())
+            months = gaps.get(labels[0], ())
             facts = {**remedy.facts, "months": tuple(m.facts["month"] for m in months)}
             remedy = attrs.evolve(remedy, facts=facts, reasons=(reason, *months))
         if remedy.code == "fx.provide-rate":

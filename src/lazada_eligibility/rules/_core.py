@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final, Generic, TypeVar
 import attrs
 
 from ..exceptions import FieldProblem, PolicyError, ValidationError
+from ..models import known_identity
 from ..platforms import DEFAULT_PLATFORMS
 from ..subjects import ApplicationRef, StoreRef, Subject
 
@@ -352,7 +353,11 @@ class Env:
             if len(seen) > 100_000:
                 seen.clear()
             platform = self.platform_of(store.platform)
-            found = seen[key] = None if platform is None else platform.identity(store.store_id)
+            if platform is None:
+                found = None
+            else:
+                found = known_identity(store, platform) or platform.identity(store.store_id)
+            seen[key] = found
             return found
 
     def check_stores(self, app: Application) -> None:
