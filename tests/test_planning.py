@@ -31,9 +31,20 @@ from lazada_eligibility._l10n import LANGUAGES
 from lazada_eligibility.explain import render_earliest
 from lazada_eligibility.planning import EarliestPlan, assumed, earliest_eligible, earliest_plan
 from lazada_eligibility.policy.shipped import lazada_cross_border
-from lazada_eligibility.rules import Rule, each_month, every_store, min_turnover
+from lazada_eligibility.rules import (
+    Rule,
+    any_store,
+    by_market,
+    category_matches,
+    each_month,
+    every_store,
+    min_turnover,
+    not_,
+)
+from lazada_eligibility.rules._branching import Branching
 from lazada_eligibility.rules._leaves import MinTurnover
 from lazada_eligibility.rules._quantifiers import EachMonth
+from reference import Reference
 from strategies import AS_OF, application_rules, applications, rate_tables
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
@@ -61,8 +72,23 @@ def walk(rule: Rule[Any]) -> list[Rule[Any]]:
     return found
 
 
-def oracle_minimum(rule: Rule[Any]) -> Money | None:
-    minimums = [r.minimum for r in walk(rule) if isinstance(r, MinTurnover)]
+def walk_applied(rule: Rule[Any], app: Application) -> list[Rule[Any]]:
+    """The nodes of *rule* that can decide *app*: of a branching rule, only the branch that applies."""
+    if isinstance(rule, Branching):
+        ref = Reference(as_of=AS_OF)
+        for keys, branch in rule.cases:
+            if any(ref.takes_in(rule.kind, key, app) for key in keys):
+                return [rule, *walk_applied(branch, app)]
+        return [rule, *walk_applied(rule.otherwise, app)]
+    found = [rule]
+    for child in rule.children():
+        found.extend(walk_applied(child, app))
+    return found
+
+
+def oracle_minimum(rule: Rule[Any], app: Application) -> Money | None:
+    # The documented assumption: a branch that does not apply assumes nothing.
+    minimums = [r.minimum for r in walk_applied(rule, app) if isinstance(r, MinTurnover)]
     if not minimums:
         return None
     same = [m for m in minimums if m.currency == minimums[0].currency]
@@ -94,7 +120,7 @@ def oracle_application(
 
 def brute_force(app: Application, as_of: dt.date, policy: Policy, rates: Any) -> dt.date | None:
     """The first day, trying every day in turn, on which the assumed application passes."""
-    minimum = oracle_minimum(policy.rule)
+    minimum = oracle_minimum(policy.rule, app)
     for k in range(BRUTE_DAYS):
         day = as_of + dt.timedelta(days=k)
         candidate = oracle_application(app, as_of, day, minimum)
@@ -245,6 +271,30 @@ class TestAgainstBruteForce:
         """The search over window boundaries finds the day a day-by-day search finds."""
         assert brute_force(app, as_of, policy, rates) == earliest_eligible(
             app, as_of=as_of, policy=policy, rates=rates
+        )
+
+    def test_a_branch_that_does_not_apply_assumes_no_turnover(self):
+        """The minimum of a market's branch is not assumed for an application from another market."""
+        rule = not_(
+            any_store(
+                not_(
+                    by_market(
+                        [(["MY"], each_month(min_turnover(Money(1000, "USD")), window=1))],
+                        otherwise=category_matches(),
+                    )
+                )
+            )
+        )
+        policy = Policy("branching", "1", rule)
+        store = Store(
+            "Amazon US", "A1", [MonthlyTurnover(Month(2026, 9), Money(50, "USD"), "toys-games")]
+        )
+        app = Application("S", "mobiles", [store], market="SG")
+        as_of = dt.date(2026, 11, 28)
+
+        assert None is oracle_minimum(rule, app)
+        assert brute_force(app, as_of, policy, None) == earliest_eligible(
+            app, as_of=as_of, policy=policy
         )
 
     @settings(max_examples=60, deadline=None)
