@@ -21,7 +21,8 @@ from lazada_eligibility import (
     RateTable,
     ValidationError,
 )
-from lazada_eligibility.money import known_currency, to_decimal
+from lazada_eligibility.exceptions import FieldProblem
+from lazada_eligibility.money import bounded_amount, bounded_rate, known_currency, to_decimal
 from strategies import decimals
 
 
@@ -327,3 +328,180 @@ class TestRateTable:
         """Rate tables pickle (they travel to worker processes)."""
         table = RateTable({("EUR", Month(2026, 8)): "1.1"})
         assert table.items() == pickle.loads(pickle.dumps(table)).items()
+
+
+class TestWhatMutationTestingFound:
+    """
+    Mutants of money.py that the suite let through.
+
+    Each test kills some: a message, a field name, a boundary or a branch
+    that nothing exercised.
+    """
+
+    def test_unknown_currency_names_the_field(self):
+        """An unknown code and a non-string are problems of ``currency``, quoting what was given."""
+        with pytest.raises(ValidationError) as unknown:
+            known_currency("XXY")
+        with pytest.raises(ValidationError) as not_text:
+            known_currency(840)
+
+        assert [FieldProblem("currency", "unknown ISO 4217 currency code 'XXY'")] == list(
+            unknown.value.problems
+        )
+        assert [
+            FieldProblem("currency", "must be an ISO 4217 code such as 'USD', got 840")
+        ] == list(not_text.value.problems)
+
+    @pytest.mark.parametrize(
+        ("check", "field"),
+        [(bounded_amount, "amount"), (bounded_rate, "rate")],
+        ids=["amount", "rate"],
+    )
+    def test_number_text_is_refused_past_64_characters_and_not_at_64(self, check, field):
+        """64 characters are read (leading zeros allowed); 65 are refused before parsing, naming the field."""
+        at_limit = "0" * 63 + "1"
+        over = "0" * 64 + "1"
+
+        assert Decimal(1) == check(at_limit)
+        with pytest.raises(ValidationError) as info:
+            check(over, "the_field")
+        assert [
+            FieldProblem("the_field", "must be a number of at most 64 characters, got 65")
+        ] == list(info.value.problems)
+        with pytest.raises(ValidationError, match=f"^{field}: "):
+            check(over)
+
+    def test_huge_integers_are_refused_with_their_size(self):
+        """An integer of 5,000 digits is refused before any conversion, saying roughly how long it is."""
+        with pytest.raises(ValidationError) as info:
+            bounded_rate(10**4999, "rate_to_usd")
+
+        assert [
+            FieldProblem(
+                "rate_to_usd",
+                "must be below 10^15 in magnitude, got an integer of about 5000 digits",
+            )
+        ] == list(info.value.problems)
+
+    def test_to_decimal_messages_name_the_field(self):
+        """Text that is not a number or not finite is a problem of the named field, quoting the value."""
+        with pytest.raises(ValidationError) as bad:
+            to_decimal("12,50", "turnover")
+        with pytest.raises(ValidationError) as infinite:
+            to_decimal("Infinity", "turnover")
+        with pytest.raises(
+            TypeError, match=r"^turnover must be a Decimal, str or int, not float 1\.5: a float"
+        ):
+            to_decimal(1.5, "turnover")
+        with pytest.raises(
+            TypeError, match=r"^turnover must be a Decimal, str or int, not list \[\]$"
+        ):
+            to_decimal([], "turnover")  # type: ignore[arg-type]
+
+        assert [
+            FieldProblem("turnover", "must be a decimal number such as '1000.50', got '12,50'")
+        ] == list(bad.value.problems)
+        assert [FieldProblem("turnover", "must be a finite number, got 'Infinity'")] == list(
+            infinite.value.problems
+        )
+
+    def test_money_from_dict_reports_every_problem_at_once(self):
+        """Both missing keys and every unexpected one are reported together, each by name."""
+        with pytest.raises(ValidationError) as info:
+            Money.from_dict({"amt": "1", "ccy": "USD"})
+        with pytest.raises(ValidationError) as not_a_mapping:
+            Money.from_dict(["1", "USD"])
+
+        assert [
+            FieldProblem("amount", "is required"),
+            FieldProblem("currency", "is required"),
+            FieldProblem("amt", "unexpected key"),
+            FieldProblem("ccy", "unexpected key"),
+        ] == list(info.value.problems)
+        assert [
+            FieldProblem("", "expected a mapping with 'amount' and 'currency', got ['1', 'USD']")
+        ] == list(not_a_mapping.value.problems)
+
+    def test_empty_rates_file_is_a_missing_header(self, tmp_path: Path):
+        """An empty rates file is refused for its missing header, on line 1, not with a TypeError."""
+        path = tmp_path / "rates.csv"
+        path.write_text("")
+
+        with pytest.raises(ValidationError) as info:
+            RateTable.from_csv(path)
+
+        assert [
+            FieldProblem(f"{path}:1", "expected the header 'currency,month,rate_to_usd', got ''")
+        ] == list(info.value.problems)
+
+    def test_rates_file_rows_name_their_problem(self, tmp_path: Path):
+        """A short row and a repeated rate say what is wrong with them, on their line."""
+        path = tmp_path / "rates.csv"
+        path.write_text(
+            "currency,month,rate_to_usd\r\nEUR,2026-08\r\nEUR,2026-09,1.08\r\nEUR,2026-09,1.09\r\n"
+        )
+
+        with pytest.raises(ValidationError) as info:
+            RateTable.from_csv(path)
+
+        assert [
+            FieldProblem(f"{path}:2", "expected 3 cells, got 2"),
+            FieldProblem(f"{path}:4", "a second rate for EUR in 2026-09"),
+        ] == list(info.value.problems)
+
+    def test_a_cross_rate_that_does_not_end_converts_with_80_digits(self):
+        """An amount times a non-terminating cross rate is the product rounded to 80 significant digits."""
+        table = RateTable({("EUR", "2026-08"): "1.08", ("GBP", "2026-08"): "1.27"})
+        month = Month(2026, 8)
+        rate = table.rate("GBP", "EUR", month)
+        assert rate is not None
+
+        converted = table.convert(Money("123456789.123456", "GBP"), "EUR", month)
+
+        with decimal.localcontext() as ctx:
+            ctx.prec = 80
+            expected = +(Decimal("123456789.123456") * rate)
+        assert converted is not None
+        assert "EUR" == converted.currency
+        assert expected == converted.amount
+        assert 80 == len(converted.amount.as_tuple().digits)
+
+    def test_digits_may_be_grouped_with_underscores(self):
+        """``1_000.50`` reads as 1000.50, as Python reads it; a problem without a field is the amount's."""
+        assert Decimal("1000.50") == to_decimal("1_000.50")
+        with pytest.raises(ValidationError, match=r"^amount: must be a decimal number"):
+            to_decimal("x")
+
+    @pytest.mark.parametrize("check", [bounded_amount, bounded_rate], ids=["amount", "rate"])
+    def test_bounded_numbers_name_their_field_when_not_a_number(self, check):
+        """Text that is not a number is a problem of the field the caller named."""
+        with pytest.raises(ValidationError) as info:
+            check("one", "rate_to_usd")
+
+        assert [
+            FieldProblem("rate_to_usd", "must be a decimal number such as '1000.50', got 'one'")
+        ] == list(info.value.problems)
+
+    def test_money_from_dict_wrong_types_are_problems(self):
+        """A float or a list as the amount is a problem of ``amount`` saying why, not a TypeError."""
+        with pytest.raises(ValidationError) as info:
+            Money.from_dict({"amount": 1.5, "currency": "USD"})
+
+        assert [
+            FieldProblem(
+                "amount",
+                "amount must be a Decimal, str or int, not float 1.5: "
+                "a float cannot represent money exactly; pass str(value) or a Decimal",
+            )
+        ] == list(info.value.problems)
+
+    def test_money_from_dict_keys_of_any_type(self):
+        """A bad amount says why, and unexpected keys of mixed types are listed, not a TypeError."""
+        with pytest.raises(ValidationError) as info:
+            Money.from_dict({"amount": "lots", "currency": "USD", 1: "x", "z": 2})
+
+        assert [
+            FieldProblem("amount", "must be a decimal number such as '1000.50', got 'lots'"),
+            FieldProblem("1", "unexpected key"),
+            FieldProblem("z", "unexpected key"),
+        ] == list(info.value.problems)
