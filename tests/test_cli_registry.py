@@ -14,7 +14,7 @@ import pytest
 from lazada_eligibility import cli
 from lazada_eligibility.cli import _registry as _cli_registry
 from lazada_eligibility.policy.shipped import lazada_cross_border_document
-from lazada_eligibility.registry import RegistryBusyError, SqliteRegistry
+from lazada_eligibility.registry import RegistryBusyError, SqliteRegistry, open_registry
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 ELIGIBLE = str(EXAMPLES / "eligible.json")  # APP-2026-0001, Amazon US store A2X9K4PLMN7Q
@@ -124,7 +124,7 @@ class TestClaim:
         """A registry locked longer than the busy timeout exits 75: try again later."""
         SqliteRegistry(db).close()
         monkeypatch.setattr(
-            _cli_registry, "SqliteRegistry", functools.partial(SqliteRegistry, busy_timeout=0.2)
+            _cli_registry, "open_registry", functools.partial(open_registry, busy_timeout=0.2)
         )
         blocker = connect(db, isolation_level=None)
         blocker.execute("BEGIN IMMEDIATE")
