@@ -261,8 +261,10 @@ def stages(source: Path, rates_path: Path, n: int) -> None:
             verdict = prepared.check(app, as_of=as_of)
             t6 = clock()
             # The summary path: the verdict above, then reasons only where it does not pass.
-            if verdict is Verdict.PASS:
-                short = pass_record(i, app.id, as_of, digest_)
+            # As the worker does: a pass whose provenance needs the outcome tree is decided in full.
+            provenance = prepared.pass_provenance(app) if verdict is Verdict.PASS else None
+            if provenance is not None:
+                short = pass_record(i, app.id, as_of, digest_, provenance)
                 t7 = t8 = clock()
             else:
                 failed = prepared.evaluate(app, as_of=as_of)

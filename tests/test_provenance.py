@@ -13,6 +13,7 @@ from decimal import Decimal
 import jsonschema
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lazada_eligibility import (
     DEFAULT_PLATFORMS,
@@ -34,10 +35,12 @@ from lazada_eligibility import (
 from lazada_eligibility import provenance as provenance_module
 from lazada_eligibility._decision_schema import provenance_schema
 from lazada_eligibility.decision import SCHEMA_VERSION, decision_schema
+from lazada_eligibility.policy.shipped import lazada_cross_border
 from lazada_eligibility.provenance import (
     LIBRARY_VERSION,
     Provenance,
     RateUsed,
+    Stamper,
     content_digest,
     summary_fingerprints,
 )
@@ -356,6 +359,25 @@ class TestPassProvenance:
             full = evaluate(app, as_of=AS_OF, registry=registry)
             assert full.eligible
             assert full.provenance == prepared.pass_provenance(app)
+
+
+class TestShortcuts:
+    @settings(max_examples=80, deadline=None)
+    @given(applications(), st.none() | rate_tables(), st.sampled_from((None, "combined")))
+    def test_the_recorded_rates_are_those_the_whole_tree_shows(self, app, rates, stores):
+        """Skipping the tree walk when every record is in the minimum's currency loses no rate."""
+        policy = LAZADA_CROSS_BORDER if stores is None else lazada_cross_border(stores="combined")
+        decision = evaluate(app, as_of=AS_OF, policy=policy, rates=rates)
+        stamper = Stamper(policy.rule, policy.prepare(rates=rates).env)
+
+        seen = stamper._rates(app, decision.outcome.walk())
+        recorded = decision.provenance
+        assert recorded is not None
+        expected = Provenance(
+            platforms=recorded.platforms, categories=recorded.categories, rates=seen
+        )
+
+        assert expected.rates == recorded.rates
 
 
 def test_as_of_is_recorded_beside_provenance():

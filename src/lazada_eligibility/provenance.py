@@ -441,7 +441,7 @@ class Stamper:
     The catalogs' digests are computed on first use, once per catalog object.
     """
 
-    __slots__ = ("_base", "_currency", "_env", "_evidence_safe", "_needs_rates", "_passed")
+    __slots__ = ("_base", "_currency", "_env", "_evidence_safe", "_needs_rates", "_passed", "_plain")
 
     def __init__(self, rule: Rule[Any], env: Env) -> None:
         self._env = env
@@ -451,6 +451,7 @@ class Stamper:
         self._evidence_safe = _evidence_must_pass(rule)
         self._base: tuple[str, str] | None = None
         self._passed: Provenance | None = None
+        self._plain: Provenance | None = None
 
     def _digests(self) -> tuple[str, str]:
         base = self._base
@@ -464,20 +465,42 @@ class Stamper:
         Return the provenance of the decision on *application* with outcome tree *outcome*.
         """
         platforms, categories = self._digests()
-        walked = outcome.walk()
+        # The tree is walked only when it can tell something: records in
+        # another currency than the policy's one minimum currency (the
+        # usual application has none), or a registry that was read.
+        walked: list[Outcome] | None = None
         registry = None
         if self._env.registry is not None:
+            walked = outcome.walk()
             registry = tuple(
                 (o.subject.platform, o.subject.store_id)
                 for o in walked
                 if o.code == "evidence.reused" and isinstance(o.subject, StoreRef)
             )
+        rates: tuple[RateUsed, ...] = ()
+        if self._needs_rates and not self._in_one_currency(application):
+            rates = self._rates(application, outcome.walk() if walked is None else walked)
+        if not rates and registry is None:
+            # The usual decision: one value serves them all (it is frozen).
+            plain = self._plain
+            if plain is None:
+                plain = self._plain = Provenance(platforms=platforms, categories=categories)
+            return plain
         return Provenance(
             platforms=platforms,
             categories=categories,
-            rates=self._rates(application, walked),
+            rates=rates,
             registry=registry,
         )
+
+    def _in_one_currency(self, application: Application) -> bool:
+        # Every record in the policy's one minimum currency: no rate is used.
+        currency = self._currency
+        for store in application.stores:
+            for record in store.turnover:
+                if record.amount.currency != currency:
+                    return False
+        return True
 
     def stamp_pass(self, application: Application) -> Provenance | None:
         """
@@ -493,12 +516,8 @@ class Stamper:
             if not self._evidence_safe:
                 return None
             registry = ()
-        currency = self._currency
-        if self._needs_rates:
-            for store in application.stores:
-                for record in store.turnover:
-                    if record.amount.currency != currency:
-                        return None
+        if self._needs_rates and not self._in_one_currency(application):
+            return None
         found = self._passed
         if found is None:
             # Every pass told without the tree has this one provenance: make it once.
