@@ -441,7 +441,15 @@ class Stamper:
     The catalogs' digests are computed on first use, once per catalog object.
     """
 
-    __slots__ = ("_base", "_currency", "_env", "_evidence_safe", "_needs_rates", "_passed", "_plain")
+    __slots__ = (
+        "_base",
+        "_currency",
+        "_env",
+        "_evidence_safe",
+        "_needs_rates",
+        "_passed",
+        "_plain",
+    )
 
     def __init__(self, rule: Rule[Any], env: Env) -> None:
         self._env = env
