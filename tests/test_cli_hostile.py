@@ -457,6 +457,67 @@ class TestFuzz:
         status, _ = fuzz_run(["policy", "diff", "default", "default", str(source), *AS_OF], capsys)
         assert status in {0, 65}
 
+    @settings(FUZZ, max_examples=25)
+    @given(
+        decisions=st.lists(hostile_documents(), min_size=1, max_size=4),
+        applications=st.lists(hostile_documents(), min_size=1, max_size=4),
+        recorded=st.booleans(),
+    )
+    def test_replay(self, tmp_path, capsys, decisions, applications, recorded):
+        """Replay of mutated decisions beside mutated applications gives a documented status, line by line."""
+        source = tmp_path / "apps.jsonl"
+        source.write_bytes(b"".join(line.replace(b"\n", b" ") + b"\n" for line in applications))
+        lines = [line.replace(b"\n", b" ") + b"\n" for line in decisions]
+        if recorded:
+            # Real batch lines for the same applications, then one of them mutated.
+            batch_out = tmp_path / "batch.jsonl"
+            run("batch", str(source), "-o", str(batch_out), *AS_OF)
+            capsys.readouterr()
+            lines = batch_out.read_bytes().splitlines(keepends=True)
+            lines[0] = decisions[0].replace(b"\n", b" ") + b"\n"
+        recorded_file = tmp_path / "decisions.jsonl"
+        recorded_file.write_bytes(b"".join(lines))
+        status, _ = fuzz_run(["replay", str(recorded_file), str(source)], capsys)
+        assert status in {0, 1, 65}
+
+    @settings(FUZZ, max_examples=25)
+    @given(
+        suite=st.sampled_from(
+            [
+                b'policy = "default"\nas_of = "2026-11-28"\n[[case]]\nname = "a"\napplication = "app.json"\nverdict = "pass"\n',
+                b'policy = "default"\nas_of = "2026-11-28"\n[[case]]\nname = "a"\napplication = "app.json"\nverdict = "fail"\nreasons = ["turnover.below-minimum"]\nearliest = "never"\n',
+                b'policy = "nope.toml"\nas_of = "0001-01-01"\n',
+                b'policy = "default"\nas_of = "2026-11-28"\n[[case]]\nname = "a"\napplication = { applicant = 1 }\nverdict = "maybe"\n',
+                b"[[case]]\n" * 2000,
+                b"\xff\xfe",
+            ]
+        )
+        | st.binary(max_size=200),
+        application=hostile_documents(),
+    )
+    def test_policy_test_suites(self, tmp_path, capsys, suite, application):
+        """Mutated suites and the applications they name give a documented status, never a traceback."""
+        (tmp_path / "app.json").write_bytes(application)
+        path = tmp_path / "suite.toml"
+        path.write_bytes(suite)
+        status, _ = fuzz_run(["policy", "test", str(path)], capsys)
+        assert status in {0, 1, 65, 66}
+        status, _ = fuzz_run(["policy", "test", str(path), "--format", "junit"], capsys)
+        assert status in {0, 1, 65, 66}
+
+    @FUZZ
+    @given(stores=st.lists(hostile_documents(), min_size=1, max_size=3))
+    def test_application_from_stores(self, tmp_path, capsys, stores):
+        """Mutated store documents give an application or a problem per store, never a traceback."""
+        paths = []
+        for i, data in enumerate(stores):
+            path = tmp_path / f"store-{i}.json"
+            path.write_bytes(data)
+            paths.append(str(path))
+        argv = ["application", "--applicant", "Seller Co.", "--category", "mobiles", *paths]
+        status, _ = fuzz_run(argv, capsys)
+        assert status in {0, 65}
+
     @FUZZ
     @given(
         rows=st.lists(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any, TextIO
@@ -17,6 +18,7 @@ from ..replay import LineReplay, ReplayStatus, replay_lines
 from ._common import (
     EXIT_DATAERR,
     EXIT_NOINPUT,
+    PROG,
     CliError,
     add_catalog_options,
     file_name,
@@ -126,6 +128,12 @@ def _replay(args: argparse.Namespace, out: TextIO) -> int:
         shown = ", ".join(f"{n:,} {s.value}" for s, n in counts.items())
         out.write(f"{total:,} line{'' if total == 1 else 's'}: {shown}\n")
     if counts[ReplayStatus.ERROR]:
+        # Like every status from 64 up, 65 comes with its reason on standard error.
+        failed, total = counts[ReplayStatus.ERROR], sum(counts.values())
+        sys.stderr.write(
+            f"{PROG} replay: {failed:,} of {total:,} line{'' if total == 1 else 's'} "
+            "could not be replayed; each says why on its line\n"
+        )
         return EXIT_DATAERR
     return 1 if counts[ReplayStatus.DIFFERS] else 0
 
