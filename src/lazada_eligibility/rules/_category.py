@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import attrs
 
+from .._l10n import N_
 from ..exceptions import PolicyError
 from ._core import (
     FAIL,
@@ -22,17 +23,12 @@ from ._core import (
     Outcome,
     Rule,
 )
-
-if TYPE_CHECKING:
-    from ..categories import CategoryTaxonomy
-    from ..models import Application, Store
-
-
-from .._l10n import N_
 from ._leaf import LeafRule, Result, _app_subject, _is_text
 from ._spec import MONTH_FACTS, CodeSpec
 
 if TYPE_CHECKING:
+    from ..categories import CategoryTaxonomy
+    from ..models import Application, Store
     from ._codegen import Generator, _Scope, _Writer
 
 

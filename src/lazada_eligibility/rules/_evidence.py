@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import attrs
 
+from .._l10n import N_
 from ..identity import same_holder
 from ._core import (
     FAIL,
@@ -22,16 +23,11 @@ from ._core import (
     Outcome,
     Rule,
 )
-
-if TYPE_CHECKING:
-    from ..models import Application, Store
-
-
-from .._l10n import N_
 from ._leaf import LeafRule, Result, _app_subject, app_subject
 from ._spec import CodeSpec
 
 if TYPE_CHECKING:
+    from ..models import Application, Store
     from ._codegen import Generator, _Scope, _Writer
 
 

@@ -1,5 +1,5 @@
 """
-What the built-in leaf rules share: their base class and how they show a rate.
+What the built-in leaf rules share: their base class, their subjects and how they show a rate.
 """
 
 from __future__ import annotations
@@ -9,10 +9,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ..subjects import ApplicationRef
-from ._core import (
-    Context,
-    Rule,
-)
+from ._core import Context, Rule
 
 if TYPE_CHECKING:
     from ._codegen import _Writer

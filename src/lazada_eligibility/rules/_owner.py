@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import attrs
 
+from .._l10n import N_
 from ..exceptions import PolicyError
 from ._core import (
     FAIL,
@@ -22,14 +23,11 @@ from ._core import (
     Outcome,
     Rule,
 )
+from ._leaf import LeafRule, _is_text
+from ._spec import CodeSpec
 
 if TYPE_CHECKING:
     from ..models import Application, Store
-
-
-from .._l10n import N_
-from ._leaf import LeafRule, _is_text
-from ._spec import CodeSpec
 
 
 @attrs.frozen(repr=False)

@@ -10,10 +10,13 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import attrs
 
+from .. import _arith
 from .._arith import add, convert, sub
+from .._l10n import N_
 from ..exceptions import PolicyError
-from ..money import Money, exact_money
+from ..money import Money, RateTable, exact_money
 from ..subjects import MonthRef
+from ._category import CATEGORY_MODES, _mode, category_matcher
 from ._core import (
     FAIL,
     PASS,
@@ -27,21 +30,13 @@ from ._core import (
     Rule,
     StoreMonth,
 )
-
-if TYPE_CHECKING:
-    from ..models import Application, Store
-    from ..periods import Month
-
-
-from .. import _arith
-from .._l10n import N_
-from ..money import RateTable
-from ._category import CATEGORY_MODES, _mode, category_matcher
 from ._leaf import LeafRule, Result, rate_text
 from ._quantifiers import EachMonth
 from ._spec import MONTH_FACTS, CodeSpec
 
 if TYPE_CHECKING:
+    from ..models import Application, Store
+    from ..periods import Month
     from ._codegen import Generator, _Scope, _Writer
 
 
