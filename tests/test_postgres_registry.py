@@ -43,11 +43,7 @@ from lazada_eligibility.registry import (
     open_registry,
 )
 from test_registry_concurrency import (  # the same workload as SQLite's race
-    CLAIMANTS,
-    PROCESSES,
-    RECORDS,
-    THREADS,
-    kind,
+    race,
     run_claimant,
 )
 
@@ -302,42 +298,7 @@ class TestRace:
     @staticmethod
     def race(registry: PostgresRegistry, postgres_url: str) -> set[tuple[str, str]]:
         """Race once, assert the guarantees, and return who lost to whom."""
-        start = SPAWN.Barrier(CLAIMANTS, timeout=60)
-        queue = SPAWN.Queue()
-        processes = [
-            SPAWN.Process(target=process_main, args=(postgres_url, THREADS + p, start, queue))
-            for p in range(PROCESSES)
-        ]
-        for p in processes:
-            p.start()
-        reports: list[dict[str, Any]] = []
-        lock = threading.Lock()
-
-        def thread_main(claimant: int) -> None:
-            report = run_claimant(registry, claimant, start)
-            with lock:
-                reports.append(report)
-
-        threads = [threading.Thread(target=thread_main, args=(t,)) for t in range(THREADS)]
-        for t in threads:
-            t.start()
-        reports += [queue.get(timeout=300) for _ in processes]
-        for t in threads:
-            t.join()
-        for p in processes:
-            p.join()
-
-        assert [] == [e for r in reports for e in r["errors"]]
-        assert [0] * PROCESSES == [p.exitcode for p in processes]
-        won = {app_id: records for r in reports for app_id, records in r["won"].items()}
-        lost = {app_id: holders for r in reports for app_id, holders in r["lost"].items()}
-        rows = registry.claims()
-        assert sorted(f"r{r}" for r in range(RECORDS)) == sorted(c.store_id for c in rows)
-        assert {(app_id, s) for app_id, records in won.items() for s in records} == {
-            (c.application_id, c.store_id) for c in rows
-        }
-        assert set() == {c.application_id for c in rows} & set(lost)
-        return {(kind(a), kind(h)) for a, holders in lost.items() for h in holders}
+        return race(registry, postgres_url, process_main, timeout=300)
 
     def test_evaluate_and_claim_race_exactly_one_passes(self, postgres_url):
         """Processes deciding overlapping applications at once: exactly one eligible per record."""

@@ -87,6 +87,54 @@ def kind(application_id: str) -> str:
     return "thread" if int(application_id[1:].split("-", maxsplit=1)[0]) < THREADS else "process"
 
 
+def race(registry: Any, target: str, main: Any, *, timeout: float = 120) -> set[tuple[str, str]]:
+    """
+    Race threads on *registry* and processes running *main* on *target* once.
+
+    Assert the guarantees, and return who lost records to whom.
+    """
+    start = SPAWN.Barrier(CLAIMANTS, timeout=60)
+    queue = SPAWN.Queue()
+    processes = [
+        SPAWN.Process(target=main, args=(target, THREADS + p, start, queue))
+        for p in range(PROCESSES)
+    ]
+    for p in processes:
+        p.start()
+    reports: list[dict[str, Any]] = []
+    lock = threading.Lock()
+
+    def thread_main(claimant: int) -> None:
+        report = run_claimant(registry, claimant, start)
+        with lock:
+            reports.append(report)
+
+    threads = [threading.Thread(target=thread_main, args=(t,)) for t in range(THREADS)]
+    for t in threads:
+        t.start()
+    reports += [queue.get(timeout=timeout) for _ in processes]
+    for t in threads:
+        t.join()
+    for p in processes:
+        p.join()
+
+    assert [] == [e for r in reports for e in r["errors"]]
+    assert [0] * PROCESSES == [p.exitcode for p in processes]
+    won = {app_id: records for r in reports for app_id, records in r["won"].items()}
+    lost = {app_id: holders for r in reports for app_id, holders in r["lost"].items()}
+    rows = registry.claims()
+    # Exactly one holder per record: all 1,000 held, each once.
+    assert sorted(f"r{r}" for r in range(RECORDS)) == sorted(c.store_id for c in rows)
+    # No lost claims: each winner holds every record it was told it won ...
+    assert {(app_id, s) for app_id, records in won.items() for s in records} == {
+        (c.application_id, c.store_id) for c in rows
+    }
+    # ... and no partial ones: no loser holds anything.
+    assert set() == {c.application_id for c in rows} & set(lost)
+    # Who lost records to whom: (loser's kind, holder's kind).
+    return {(kind(a), kind(h)) for a, holders in lost.items() for h in holders}
+
+
 class TestRace:
     def test_threads_and_processes_racing(self, tmp_path):
         """8 threads and 4 processes over 1,000 records: one holder each, nothing partial or lost."""
@@ -106,47 +154,7 @@ class TestRace:
         """Race once in *folder*, assert the guarantees, and return who lost to whom."""
         folder.mkdir()
         path = str(folder / "claims.db")
-        registry = SqliteRegistry(path)
-        start = SPAWN.Barrier(CLAIMANTS, timeout=60)
-        queue = SPAWN.Queue()
-        processes = [
-            SPAWN.Process(target=process_main, args=(path, THREADS + p, start, queue))
-            for p in range(PROCESSES)
-        ]
-        for p in processes:
-            p.start()
-        reports: list[dict[str, Any]] = []
-        lock = threading.Lock()
-
-        def thread_main(claimant: int) -> None:
-            report = run_claimant(registry, claimant, start)
-            with lock:
-                reports.append(report)
-
-        threads = [threading.Thread(target=thread_main, args=(t,)) for t in range(THREADS)]
-        for t in threads:
-            t.start()
-        reports += [queue.get(timeout=120) for _ in processes]
-        for t in threads:
-            t.join()
-        for p in processes:
-            p.join()
-
-        assert [] == [e for r in reports for e in r["errors"]]
-        assert [0] * PROCESSES == [p.exitcode for p in processes]
-        won = {app_id: records for r in reports for app_id, records in r["won"].items()}
-        lost = {app_id: holders for r in reports for app_id, holders in r["lost"].items()}
-        rows = registry.claims()
-        # Exactly one holder per record: all 1,000 held, each once.
-        assert sorted(f"r{r}" for r in range(RECORDS)) == sorted(c.store_id for c in rows)
-        # No lost claims: each winner holds every record it was told it won ...
-        assert {(app_id, s) for app_id, records in won.items() for s in records} == {
-            (c.application_id, c.store_id) for c in rows
-        }
-        # ... and no partial ones: no loser holds anything.
-        assert set() == {c.application_id for c in rows} & set(lost)
-        # Who lost records to whom: (loser's kind, holder's kind).
-        return {(kind(a), kind(h)) for a, holders in lost.items() for h in holders}
+        return race(SqliteRegistry(path), path, process_main)
 
 
 def hang_mid_claim(path: str, inserts: int, ready: Any) -> None:
