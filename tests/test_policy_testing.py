@@ -442,6 +442,21 @@ class TestRunSuite:
         assert caught.value.missing
         assert str(caught.value).startswith("rates: no such rates file 'rates.csv'")
 
+    def test_bad_rates_file(self, tmp_path):
+        """A rates file that is not UTF-8 is a bad suite naming the file once, and the byte."""
+        (tmp_path / "rates.csv").write_bytes(b"currency,month,rate_to_usd\nEUR,2026-08,1\xff\n")
+        path = _suite(
+            tmp_path,
+            HEAD + 'rates = "rates.csv"\n' + f'[[case]]\nname = "a"\napplication = {NO_STORE}\n'
+            'verdict = "fail"\nreasons = ["stores.none"]\n',
+        )
+        with pytest.raises(SuiteError) as caught:
+            load_suite(path)
+        assert not caught.value.missing
+        message = str(caught.value)
+        assert message.startswith(f"rates: {tmp_path / 'rates.csv'}: not UTF-8 text")
+        assert 1 == message.count("rates.csv")
+
     def test_golden_texts(self, tmp_path):
         """A golden text that differs gives a unified diff; write_golden rewrites only it."""
         (tmp_path / "short.json").write_text(json.dumps(SHORT), "utf-8")

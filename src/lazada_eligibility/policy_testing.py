@@ -581,13 +581,12 @@ def _rates(raw: object, base: Path, problems: _Problems) -> RateTable | None:
         problems.add("rates", f"no such rates file {name!r} (resolved to {path})", missing=True)
         return None
     try:
-        text = _reading.read_text(path, _reading.RATES_BYTES)
-        _reading.check_csv(text)
+        # from_csv reads as every input is read, and names the file and line.
         return RateTable.from_csv(path)
     except OSError as e:
         problems.add("rates", f"{name}: cannot read: {e.strerror or e}", missing=True)
     except EligibilityError as e:
-        problems.add("rates", f"{name}: {e}")
+        problems.add("rates", str(e))
     return None
 
 
