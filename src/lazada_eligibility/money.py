@@ -136,12 +136,7 @@ def bounded_amount(value: Decimal | int | str, field: str = "amount") -> Decimal
 
     .. versionadded:: 0.2.0
     """
-    _precheck(value, field)
-    result = to_decimal(value, field)
-    problem = _arith.amount_problem(result)
-    if problem is not None:
-        raise ValidationError.single(field, problem)
-    return result
+    return _bounded(value, field, _arith.amount_problem)
 
 
 def bounded_rate(value: Decimal | int | str, field: str = "rate") -> Decimal:
@@ -160,9 +155,15 @@ def bounded_rate(value: Decimal | int | str, field: str = "rate") -> Decimal:
 
     .. versionadded:: 0.2.0
     """
+    return _bounded(value, field, _arith.rate_problem)
+
+
+def _bounded(
+    value: Decimal | int | str, field: str, problem_of: Callable[[Decimal], str | None]
+) -> Decimal:
     _precheck(value, field)
     result = to_decimal(value, field)
-    problem = _arith.rate_problem(result)
+    problem = problem_of(result)
     if problem is not None:
         raise ValidationError.single(field, problem)
     return result
